@@ -1,0 +1,86 @@
+import django_filters
+from django.db.models import Exists, OuterRef
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from claims.models import Article, Citation, Claim, Status
+from sources.models import Publisher, Source
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdFilter(django_filters.ModelChoiceFilter):
+    """An id that must name an existing record (400 otherwise)."""
+
+
+class ArticleFilter(django_filters.FilterSet):
+    publisher = django_filters.ModelChoiceFilter(
+        queryset=Publisher.objects.all(), help_text="Only articles of this publisher (id)."
+    )
+    published = django_filters.DateFromToRangeFilter(
+        field_name="published_on",
+        help_text="Publication date range: published_after=YYYY-MM-DD and/or published_before=YYYY-MM-DD.",
+    )
+
+    class Meta:
+        model = Article
+        fields = ["publisher", "published"]
+
+
+class ClaimFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices, help_text="Only claims with one of these statuses (repeat the parameter)."
+    )
+    article = django_filters.ModelChoiceFilter(
+        queryset=Article.objects.all(), help_text="Only claims of this article (id)."
+    )
+    claimant = django_filters.CharFilter(
+        lookup_expr="icontains", help_text="Claimant contains this text (case-insensitive)."
+    )
+    source = IdFilter(
+        queryset=Source.objects.all(),
+        method="filter_source",
+        help_text="Only claims citing this source (id).",
+    )
+    publisher = IdFilter(
+        queryset=Publisher.objects.all(),
+        method="filter_publisher",
+        help_text="Only claims citing a source of this publisher (id).",
+    )
+    created = django_filters.IsoDateTimeFromToRangeFilter(
+        field_name="created_at",
+        help_text="Creation time range: created_after and/or created_before (ISO 8601).",
+    )
+    updated = django_filters.IsoDateTimeFromToRangeFilter(
+        field_name="updated_at",
+        help_text="Last change range: updated_after and/or updated_before (ISO 8601).",
+    )
+
+    class Meta:
+        model = Claim
+        fields = ["status", "article", "claimant", "source", "publisher", "created", "updated"]
+
+    def filter_source(self, queryset, name, value):
+        # EXISTS keeps one row per claim however many citations match.
+        if value is None:
+            return queryset
+        return queryset.filter(Exists(Citation.objects.filter(claim=OuterRef("pk"), source=value)))
+
+    def filter_publisher(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(Exists(Citation.objects.filter(claim=OuterRef("pk"), source__publisher=value)))
+
+
+class CitationFilter(django_filters.FilterSet):
+    claim = django_filters.ModelChoiceFilter(
+        queryset=Claim.objects.all(), help_text="Only citations of this claim (id)."
+    )
+    source = django_filters.ModelChoiceFilter(
+        queryset=Source.objects.all(), help_text="Only citations of this source (id)."
+    )
+    role = django_filters.ChoiceFilter(choices=Citation.Role.choices, help_text="Only this role.")
+    stance = django_filters.ChoiceFilter(choices=Citation.Stance.choices, help_text="Only this stance.")
+
+    class Meta:
+        model = Citation
+        fields = ["claim", "source", "role", "stance"]

@@ -1,0 +1,103 @@
+"""Tokens for applications: username and password in, an expiring token out."""
+
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import extend_schema
+from knox.models import AuthToken
+from rest_framework import permissions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.roles import is_researcher, is_reviewer
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField(max_length=150, help_text="Your username.")
+    password = serializers.CharField(
+        max_length=128, trim_whitespace=False, style={"input_type": "password"}, help_text="Your password."
+    )
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(help_text="Send it as `Authorization: Token <token>`. Shown only once.")
+    expiry = serializers.DateTimeField(allow_null=True, help_text="When the token stops working.")
+    username = serializers.CharField(help_text="Whose token this is.")
+
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField(help_text="Your username.")
+    is_researcher = serializers.BooleanField(help_text="May create and edit records.")
+    is_reviewer = serializers.BooleanField(help_text="May give and reopen verdicts and delete records.")
+    is_superuser = serializers.BooleanField(help_text="May do everything.")
+
+
+class TokenView(APIView):
+    """``POST`` a username and password to get a token; ``DELETE`` with a token revokes it."""
+
+    permission_classes = [permissions.AllowAny]
+    serializer_class = TokenRequestSerializer
+    error_codes = ("400",)
+
+    @extend_schema(
+        summary="Get an API token",
+        request=TokenRequestSerializer,
+        responses={201: TokenSerializer},
+        auth=[],
+    )
+    def post(self, request):
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = authenticate(
+            request,
+            username=serializer.validated_data["username"],
+            password=serializer.validated_data["password"],
+        )
+        if user is None or not user.is_active:
+            return Response(
+                {
+                    "status": 400,
+                    "code": "invalid_credentials",
+                    "detail": "Unable to sign in with these credentials.",
+                    "errors": [
+                        {
+                            "field": "password",
+                            "code": "invalid_credentials",
+                            "message": "Wrong username or password.",
+                        }
+                    ],
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        instance, token = AuthToken.objects.create(user)
+        body = {"token": token, "expiry": instance.expiry, "username": user.get_username()}
+        return Response(TokenSerializer(body).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Revoke the token used for this request", request=None, responses={204: None})
+    def delete(self, request):
+        if not request.user.is_authenticated:
+            return Response(
+                {
+                    "status": 401,
+                    "code": "not_authenticated",
+                    "detail": "Send the token to revoke.",
+                    "errors": [],
+                },
+                status=status.HTTP_401_UNAUTHORIZED,
+            )
+        if isinstance(request.auth, AuthToken):
+            request.auth.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(summary="Who am I, and what may I do", responses={200: MeSerializer})
+    def get(self, request):
+        user = request.user
+        body = {
+            "username": user.get_username(),
+            "is_researcher": is_researcher(user),
+            "is_reviewer": is_reviewer(user),
+            "is_superuser": user.is_superuser,
+        }
+        return Response(MeSerializer(body).data)

@@ -1,0 +1,40 @@
+"""Django-level error pages: JSON in the error shape under /api/, Django's defaults elsewhere."""
+
+from django.http import JsonResponse
+from django.views import defaults
+
+from config.exceptions import GENERIC_DETAIL, error_body
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def _json(status_code: int, code: str, detail: str | None = None) -> JsonResponse:
+    return JsonResponse(
+        error_body(status_code, code, detail or GENERIC_DETAIL.get(status_code, "Error.")), status=status_code
+    )
+
+
+def bad_request(request, exception=None):
+    if _is_api(request):
+        return _json(400, "bad_request")
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception=None):
+    if _is_api(request):
+        return _json(403, "permission_denied")
+    return defaults.permission_denied(request, exception)
+
+
+def not_found(request, exception=None):
+    if _is_api(request):
+        return _json(404, "not_found")
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if _is_api(request):
+        return _json(500, "server_error", "An unexpected error occurred; it has been logged.")
+    return defaults.server_error(request)

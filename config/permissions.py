@@ -1,0 +1,18 @@
+from django.conf import settings
+from rest_framework import permissions
+
+from config.roles import is_researcher, is_reviewer
+
+
+class RoleBasedAccess(permissions.BasePermission):
+    """Read: any signed-in user (anyone when CLAIMTRACK_PUBLIC_READ is on).
+    Create and edit: researchers and reviewers. Delete: reviewers."""
+
+    message = "You do not have permission to perform this action."
+
+    def has_permission(self, request, view) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return bool(request.user and request.user.is_authenticated) or settings.CLAIMTRACK_PUBLIC_READ
+        if request.method == "DELETE":
+            return is_reviewer(request.user)
+        return is_researcher(request.user)

@@ -1,0 +1,20 @@
+"""Loaded with ``-p`` so it runs before pytest-django configures Django.
+
+A rootdir ``conftest.py`` runs too late to set ``DATABASE_URL``: pytest-django reads
+the settings first. This hook is ``tryfirst`` and so runs early enough.
+"""
+
+import os
+
+import pytest
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config, parser, args):
+    os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+    # Tests speak plain HTTP to the test client.
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+    from config.localdb import ensure_database_url
+
+    ensure_database_url()

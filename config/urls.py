@@ -1,0 +1,33 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from claims.views import ArticleViewSet, CitationViewSet, ClaimViewSet
+from config.auth_views import MeView, TokenView
+from sources.views import PublisherViewSet, SourceViewSet
+
+router = DefaultRouter()
+router.register("publishers", PublisherViewSet, basename="publisher")
+router.register("sources", SourceViewSet, basename="source")
+router.register("articles", ArticleViewSet, basename="article")
+router.register("claims", ClaimViewSet, basename="claim")
+router.register("citations", CitationViewSet, basename="citation")
+
+urlpatterns = [
+    path("", RedirectView.as_view(url="/api/v1/", permanent=False)),
+    path("api/v1/auth/token/", TokenView.as_view(), name="auth-token"),
+    path("api/v1/auth/me/", MeView.as_view(), name="auth-me"),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("api-auth/", include("rest_framework.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "config.error_views.bad_request"
+handler403 = "config.error_views.permission_denied"
+handler404 = "config.error_views.not_found"
+handler500 = "config.error_views.server_error"

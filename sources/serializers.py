@@ -1,0 +1,87 @@
+from rest_framework import serializers
+
+from sources.models import Publisher, Source
+
+
+class PublisherSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Publisher
+        fields = ["id", "name", "kind", "country", "url", "created_at", "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at"]
+        validators = []  # uniqueness is checked by the service, which answers 409
+
+    def validate_name(self, value: str) -> str:
+        if not value.strip():
+            raise serializers.ValidationError("This field may not be blank.", code="blank")
+        return value.strip()
+
+    def validate_country(self, value: str) -> str:
+        if value and (len(value) != 2 or not value.isascii() or not value.isalpha()):
+            raise serializers.ValidationError("Give an ISO 3166-1 alpha-2 code such as 'US'.", code="invalid")
+        return value.upper()
+
+
+class PublisherSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Publisher
+        fields = ["id", "name", "kind", "country"]
+        read_only_fields = fields
+
+
+class SourceSummarySerializer(serializers.ModelSerializer):
+    """A source in brief, as nested in claims, citations and other sources."""
+
+    publisher_name = serializers.CharField(
+        source="publisher.name",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="Name of the publisher.",
+    )
+
+    class Meta:
+        model = Source
+        fields = ["id", "kind", "title", "publisher_name", "url"]
+        read_only_fields = fields
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    """A source as read: its publisher and the sources it relies on, in brief."""
+
+    publisher = PublisherSummarySerializer(
+        read_only=True, allow_null=True, help_text="Who published the source."
+    )
+    relies_on = SourceSummarySerializer(many=True, read_only=True, help_text="Sources this one depends on.")
+
+    class Meta:
+        model = Source
+        fields = [
+            "id", "kind", "title", "publisher", "authors", "url", "archived_url", "published_on",
+            "accessed_on", "identifier", "language", "summary", "relies_on", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class SourceWriteSerializer(serializers.ModelSerializer):
+    """A source as written: ``publisher`` and ``relies_on`` are ids."""
+
+    relies_on = serializers.PrimaryKeyRelatedField(
+        many=True,
+        queryset=Source.objects.all(),
+        required=False,
+        help_text="Ids of the sources this one depends on (a newspaper report on a command's review).",
+    )
+
+    class Meta:
+        model = Source
+        fields = [
+            "kind", "title", "publisher", "authors", "url", "archived_url", "published_on",
+            "accessed_on", "identifier", "language", "summary", "relies_on",
+        ]  # fmt: skip
+        validators = []
+        extra_kwargs = {"summary": {"max_length": 20000}}
+
+    def validate_title(self, value: str) -> str:
+        if not value.strip():
+            raise serializers.ValidationError("This field may not be blank.", code="blank")
+        return value.strip()

@@ -1,0 +1,56 @@
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import ReviewerFactory, ResearcherFactory, UserFactory
+
+
+@pytest.fixture
+def researcher(db):
+    return ResearcherFactory(username="res")
+
+
+@pytest.fixture
+def reviewer(db):
+    return ReviewerFactory(username="rev")
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed in, but in neither working group."""
+    return UserFactory(username="outsider")
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="root", is_superuser=True, is_staff=True)
+
+
+@pytest.fixture
+def anon_client():
+    return APIClient()
+
+
+def _client_for(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user=user)
+    return client
+
+
+@pytest.fixture
+def researcher_client(researcher):
+    return _client_for(researcher)
+
+
+@pytest.fixture
+def reviewer_client(reviewer):
+    return _client_for(reviewer)
+
+
+@pytest.fixture
+def outsider_client(outsider):
+    return _client_for(outsider)
+
+
+@pytest.fixture
+def superuser_client(superuser):
+    return _client_for(superuser)
