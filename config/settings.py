@@ -40,6 +40,9 @@ if not DATABASE_URL:
         "DATABASE_URL must be set (manage.py starts the embedded PostgreSQL when DEBUG is on)."
     )
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+if os.environ.get("TEST_DATABASE_NAME"):
+    # Lets several test runs share one server without clashing over the test database.
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [

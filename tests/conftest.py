@@ -1,7 +1,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from tests.factories import ReviewerFactory, ResearcherFactory, UserFactory
+from tests.factories import ResearcherFactory, ReviewerFactory, UserFactory
 
 
 @pytest.fixture
