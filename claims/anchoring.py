@@ -21,7 +21,7 @@ def anchor_quote(*, body: str, quote: str, quote_start: int | None, quote_end: i
     occur exactly once (otherwise the caller must say which occurrence with
     ``quote_start``).
     """
-    if not quote:
+    if not quote.strip():
         raise InvalidInput("The quote may not be blank.", field="quote", code="blank")
     length = len(quote)
     if quote_start is None and quote_end is not None:

@@ -39,19 +39,23 @@ class ClaimFilter(django_filters.FilterSet):
     source = IdFilter(
         queryset=Source.objects.all(),
         method="filter_source",
+        label="Cites source",
         help_text="Only claims citing this source (id).",
     )
     publisher = IdFilter(
         queryset=Publisher.objects.all(),
         method="filter_publisher",
+        label="Cites a source of publisher",
         help_text="Only claims citing a source of this publisher (id).",
     )
     created = django_filters.IsoDateTimeFromToRangeFilter(
         field_name="created_at",
+        label="Created (after / before)",
         help_text="Creation time range: created_after and/or created_before (ISO 8601).",
     )
     updated = django_filters.IsoDateTimeFromToRangeFilter(
         field_name="updated_at",
+        label="Last changed (after / before)",
         help_text="Last change range: updated_after and/or updated_before (ISO 8601).",
     )
 

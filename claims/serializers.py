@@ -32,7 +32,11 @@ class ArticleWriteSerializer(serializers.ModelSerializer):
         model = Article
         fields = ["title", "url", "byline", "publisher", "published_on", "language", "body"]
         validators = []
-        extra_kwargs = {"body": {"max_length": MAX_BODY_LENGTH, "trim_whitespace": False}}
+        # URL uniqueness is checked by the service on the normalised URL, which answers 409.
+        extra_kwargs = {
+            "body": {"max_length": MAX_BODY_LENGTH, "trim_whitespace": False},
+            "url": {"validators": []},
+        }
 
     def validate_title(self, value: str) -> str:
         if not value.strip():

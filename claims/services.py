@@ -151,12 +151,15 @@ def claim_update(*, claim: Claim, data: dict[str, Any]) -> Claim:
     if anchor_fields & changes.keys():
         article = changes.get("article", claim.article)
         quote = changes.get("quote", claim.quote)
-        offsets_given = "quote_start" in changes or "quote_end" in changes
-        # Old offsets mean nothing for a new quote or a new article unless the client sends them.
+        offsets_given = changes.get("quote_start") is not None or changes.get("quote_end") is not None
+        same_span = article.pk == claim.article_id and quote == claim.quote
+        # Old offsets still hold for the same quote in the same article; for a new quote or a
+        # new article they mean nothing unless the client sends them.
+        kept_start = claim.quote_start if same_span else None
         start, end = anchor_quote(
             body=article.body,
             quote=quote,
-            quote_start=changes.get("quote_start") if offsets_given else None,
+            quote_start=changes.get("quote_start") if offsets_given else kept_start,
             quote_end=changes.get("quote_end") if offsets_given else None,
         )
         changes.update(quote_start=start, quote_end=end)

@@ -8,3 +8,15 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     page_size_query_description = "Number of results per page (1 to 200; default 50)."
     max_page_size = 200
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        descriptions = {
+            "count": "Number of results on all pages together.",
+            "next": "URL of the next page; null on the last page.",
+            "previous": "URL of the previous page; null on the first page.",
+            "results": "The results on this page.",
+        }
+        for name, description in descriptions.items():
+            response["properties"][name]["description"] = description
+        return response

@@ -18,3 +18,15 @@ def pytest_load_initial_conftests(early_config, parser, args):
     from config.localdb import ensure_database_url
 
     ensure_database_url()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config):
+    # The manifest storage used with DEBUG off needs collectstatic, which tests do not run
+    # (Django's advice for tests); WhiteNoise serves the files from the app finders instead.
+    from django.conf import settings
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }

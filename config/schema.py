@@ -2,6 +2,7 @@
 
 from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.plumbing import build_serializer_context
 from rest_framework import serializers
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -51,10 +52,30 @@ class AutoSchema(openapi.AutoSchema):
         if self.method == "GET" and self._is_list_view():
             codes.add("400")
         override = getattr(self.view, "error_codes", None)
+        if isinstance(override, dict):  # per HTTP method
+            override = override.get(self.method)
         if override is not None:
             return set(override)
         codes |= set(getattr(self.view, "extra_error_codes", ()))
         return codes
+
+    def get_response_serializers(self):
+        # ServiceModelViewSet answers every write with the read serializer (read_response).
+        read_serializer_class = getattr(self.view, "read_serializer_class", None)
+        if read_serializer_class is not None and getattr(self.view, "action", None) in (
+            "create",
+            "update",
+            "partial_update",
+        ):
+            return read_serializer_class(context=build_serializer_context(self.view))
+        return super().get_response_serializers()
+
+    def _get_serializer_field_meta(self, field, direction):
+        meta = super()._get_serializer_field_meta(field, direction)
+        # Primary keys are auto fields, which carry no help_text of their own.
+        if getattr(field, "field_name", None) == "id" and not meta.get("description"):
+            meta["description"] = "Unique identifier of the record, assigned by the server."
+        return meta
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)

@@ -79,7 +79,8 @@ class SourceWriteSerializer(serializers.ModelSerializer):
             "accessed_on", "identifier", "language", "summary", "relies_on",
         ]  # fmt: skip
         validators = []
-        extra_kwargs = {"summary": {"max_length": 20000}}
+        # URL uniqueness is checked by the service on the normalised URL, which answers 409.
+        extra_kwargs = {"summary": {"max_length": 20000}, "url": {"validators": []}}
 
     def validate_title(self, value: str) -> str:
         if not value.strip():

@@ -17,11 +17,21 @@ SOURCE_FIELDS = (
 )  # fmt: skip
 
 
-def _normal_url(value: str, field: str = "url") -> str:
+URL_MAX_LENGTH = 2000
+PUBLISHER_URL_MAX_LENGTH = 500
+
+
+def _normal_url(value: str, field: str = "url", max_length: int = URL_MAX_LENGTH) -> str:
     try:
-        return normalize_url(value)
+        normal = normalize_url(value)
     except ValueError as exc:
         raise InvalidInput(f"Not a valid URL: {exc}.", field=field) from exc
+    # Normalising percent-encodes the query, which can make a URL longer than its column.
+    if len(normal) > max_length:
+        raise InvalidInput(
+            f"The URL is longer than {max_length} characters once normalised.", field=field, code="max_length"
+        )
+    return normal
 
 
 def _check_publisher_name(name: str, *, exclude_id: int | None = None) -> None:
@@ -39,6 +49,7 @@ def publisher_create(
     """Publisher names are unique regardless of letter case; countries are stored upper case."""
     name = name.strip()
     _check_publisher_name(name)
+    url = _normal_url(url, max_length=PUBLISHER_URL_MAX_LENGTH)
     publisher = Publisher(name=name, kind=kind, country=country.upper(), url=url)
     publisher.save()
     return publisher
@@ -52,6 +63,8 @@ def publisher_update(*, publisher: Publisher, data: dict[str, Any]) -> Publisher
         _check_publisher_name(data["name"], exclude_id=publisher.pk)
     if "country" in data:
         data["country"] = data["country"].upper()
+    if "url" in data:
+        data["url"] = _normal_url(data["url"], max_length=PUBLISHER_URL_MAX_LENGTH)
     for field in PUBLISHER_FIELDS:
         if field in data:
             setattr(publisher, field, data[field])

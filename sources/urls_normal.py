@@ -15,9 +15,10 @@ def normalize_url(url: str) -> str:
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
-    netloc = host
+    # hostname drops the brackets an IPv6 address needs in a URL.
+    netloc = f"[{host}]" if ":" in host else host
     if parts.port and parts.port != DEFAULT_PORTS.get(scheme):
-        netloc = f"{host}:{parts.port}"
+        netloc = f"{netloc}:{parts.port}"
     if parts.username:
         netloc = f"{parts.username}{':' + parts.password if parts.password else ''}@{netloc}"
     query = urlencode(

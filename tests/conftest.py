@@ -1,7 +1,14 @@
 import pytest
+from django.test import Client
 from rest_framework.test import APIClient
 
 from tests.factories import ResearcherFactory, ReviewerFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Django's default PBKDF2 takes most of a second per user; tests need no strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -54,3 +61,18 @@ def outsider_client(outsider):
 @pytest.fixture
 def superuser_client(superuser):
     return _client_for(superuser)
+
+
+@pytest.fixture
+def reviewer_admin(reviewer):
+    """A browser session of a staff reviewer, for the admin."""
+    client = Client()
+    client.force_login(reviewer)
+    return client
+
+
+@pytest.fixture
+def superuser_admin(superuser):
+    client = Client()
+    client.force_login(superuser)
+    return client

@@ -1,0 +1,245 @@
+"""Admin for publishers and sources, and the plumbing every Claimtrack admin shares.
+
+The admin is a door like the API: each save and delete calls the app's service, so the
+same rules hold here. A service refusal (a ``DomainError``) never escapes as a 500: the
+admin's transaction is rolled back and the form is shown again with the reason.
+"""
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected as django_delete_selected
+from django.contrib.admin.utils import model_ngettext, quote
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy
+
+from config.errors import DomainError
+from sources import services
+from sources.models import Publisher, Source
+
+# Set on the request when a save was refused, so the form shown again carries the reason.
+SERVICE_ERROR_ATTR = "_claimtrack_service_error"
+
+
+def add_domain_errors(form: forms.BaseForm, error: DomainError, *, prefix: str = "") -> None:
+    """Show a service refusal on ``form``: on the field it names when the form has that
+    field, otherwise above the form."""
+    if not error.errors:
+        form.add_error(None, prefix + error.message)
+        return
+    for field, field_messages in error.errors.items():
+        if field in form.fields:
+            form.add_error(field, field_messages)
+        else:
+            form.add_error(None, [prefix + message for message in field_messages])
+
+
+def adopt_saved_state(obj: models.Model, saved: models.Model) -> None:
+    """The admin keeps working with the instance it built (inlines hang on it, the redirect
+    reads its pk); give it what the service actually stored."""
+    for field in obj._meta.concrete_fields:
+        setattr(obj, field.attname, getattr(saved, field.attname))
+    obj._state.adding = False
+    obj._state.db = saved._state.db
+
+
+class ServiceModelForm(forms.ModelForm):
+    """A model form that can carry the refusal of a service run on its previous submission."""
+
+    service_error: DomainError | None = None
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.service_error is not None:
+            add_domain_errors(self, self.service_error)
+        return cleaned_data
+
+
+class ServiceModelAdmin(admin.ModelAdmin):
+    """Saves and deletes through services; subclasses implement ``service_create``,
+    ``service_update`` and ``service_delete``.
+
+    ``changeform_view`` and ``delete_view`` already run in a transaction. When the service
+    refuses, that transaction is rolled back (nothing is written, not even the log entry)
+    and the page is answered again: the form with the reason as its errors, or the change
+    page with the reason as a message.
+    """
+
+    form = ServiceModelForm
+    actions = ["delete_selected"]
+    # Django 6 makes https the default for URLs typed without a scheme; opt in now.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    # Service hooks -------------------------------------------------------------------
+
+    def service_create(self, request, form: forms.ModelForm) -> models.Model:
+        raise NotImplementedError
+
+    def service_update(self, request, obj: models.Model, form: forms.ModelForm) -> models.Model:
+        raise NotImplementedError
+
+    def service_delete(self, request, obj: models.Model) -> None:
+        raise NotImplementedError
+
+    @staticmethod
+    def changed_values(form: forms.ModelForm, names) -> dict[str, Any]:
+        """Only what the user changed: services re-check (re-anchor, re-normalise) what they get."""
+        return {name: form.cleaned_data[name] for name in form.changed_data if name in names}
+
+    # Saving --------------------------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        saved = self.service_update(request, obj, form) if change else self.service_create(request, form)
+        adopt_saved_state(obj, saved)
+
+    def delete_model(self, request, obj):
+        self.service_delete(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.service_delete(request, obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        error = getattr(request, SERVICE_ERROR_ATTR, None)
+        if error is not None:
+            form_class = type(form_class.__name__, (form_class,), {"service_error": error})
+        return form_class
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except DomainError as error:
+            if getattr(request, SERVICE_ERROR_ATTR, None) is not None:
+                raise
+            # The save was rolled back; answer the same POST again, now invalid with the reason.
+            setattr(request, SERVICE_ERROR_ATTR, error)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    # Deleting ------------------------------------------------------------------------
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if request.method == "POST" and request.POST.get("post"):
+            # Confirmed: the service decides, and says why, when a delete is refused. The
+            # confirmation page (a GET, or the action's first POST) still lists what blocks it.
+            protected = []
+        return deleted, model_count, perms_needed, protected
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except DomainError as error:
+            self.message_user(request, error.message, messages.ERROR)
+            change_url = reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+                args=[quote(object_id)],
+                current_app=self.admin_site.name,
+            )
+            return HttpResponseRedirect(change_url)
+
+    @admin.action(permissions=["delete"], description=gettext_lazy("Delete selected %(verbose_name_plural)s"))
+    def delete_selected(self, request, queryset):
+        """Each object is deleted by the service in its own transaction; refusals are listed."""
+        if not request.POST.get("post"):
+            return django_delete_selected(self, request, queryset)
+        perms_needed = self.get_deleted_objects(queryset, request)[2]
+        if perms_needed:
+            raise PermissionDenied
+        deleted, refused = 0, []
+        for obj in queryset:
+            try:
+                with transaction.atomic():
+                    self.log_deletions(request, [obj])
+                    self.service_delete(request, obj)
+            except DomainError as error:
+                refused.append(f"“{obj}”: {error.message}")
+            else:
+                deleted += 1
+        if deleted:
+            self.message_user(
+                request,
+                f"Deleted {deleted} {model_ngettext(self.opts, deleted)}.",
+                messages.SUCCESS,
+            )
+        if refused:
+            self.message_user(
+                request,
+                f"Not deleted ({len(refused)}): " + " ".join(refused),
+                messages.ERROR,
+            )
+        return None
+
+
+# Publishers and sources -----------------------------------------------------------------
+
+
+class PublisherForm(ServiceModelForm):
+    def clean_country(self) -> str:
+        # The service stores countries upper case; do it before the model's ISO check runs.
+        return self.cleaned_data["country"].upper()
+
+
+@admin.register(Publisher)
+class PublisherAdmin(ServiceModelAdmin):
+    form = PublisherForm
+    list_display = ("name", "kind", "country", "updated_at")
+    list_filter = ("kind",)
+    search_fields = ("name",)
+    fields = ("name", "kind", "country", "url", "created_at", "updated_at")
+    readonly_fields = ("created_at", "updated_at")
+
+    def service_create(self, request, form):
+        return services.publisher_create(
+            **{name: form.cleaned_data[name] for name in services.PUBLISHER_FIELDS}
+        )
+
+    def service_update(self, request, obj, form):
+        return services.publisher_update(
+            publisher=obj, data=self.changed_values(form, services.PUBLISHER_FIELDS)
+        )
+
+    def service_delete(self, request, obj):
+        services.publisher_delete(publisher=obj)
+
+
+@admin.register(Source)
+class SourceAdmin(ServiceModelAdmin):
+    list_display = ("title", "kind", "publisher", "published_on", "identifier")
+    list_filter = ("kind", "publisher")
+    list_select_related = ("publisher",)
+    search_fields = ("title", "identifier", "authors", "publisher__name")
+    autocomplete_fields = ("publisher", "relies_on")
+    # No explicit ``fields``: the admin checks refuse a through-model many-to-many there, but
+    # the default (model order, relies_on last) includes it via formfield_for_manytomany.
+    readonly_fields = ("created_at", "updated_at")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "relies_on":
+            # The links live in a through model, which the admin would hide; the service
+            # writes them (and refuses a source relying on itself).
+            using = kwargs.get("using")
+            kwargs["widget"] = AutocompleteSelectMultiple(db_field, self.admin_site, using=using)
+            return db_field.formfield(**kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def service_create(self, request, form):
+        fields = {name: form.cleaned_data[name] for name in services.SOURCE_FIELDS}
+        return services.source_create(relies_on=form.cleaned_data["relies_on"], **fields)
+
+    def service_update(self, request, obj, form):
+        data = self.changed_values(form, (*services.SOURCE_FIELDS, "relies_on"))
+        return services.source_update(source=obj, data=data)
+
+    def service_delete(self, request, obj):
+        services.source_delete(source=obj)
+
+    def save_related(self, request, form, formsets, change):
+        # relies_on was written by the service in save_model; the form must not set it again.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
