@@ -16,14 +16,20 @@ class ArticleFilter(django_filters.FilterSet):
     publisher = django_filters.ModelChoiceFilter(
         queryset=Publisher.objects.all(), help_text="Only articles of this publisher (id)."
     )
-    published = django_filters.DateFromToRangeFilter(
+    published_after = django_filters.DateFilter(
         field_name="published_on",
-        help_text="Publication date range: published_after=YYYY-MM-DD and/or published_before=YYYY-MM-DD.",
+        lookup_expr="gte",
+        help_text="Published on or after this date (YYYY-MM-DD).",
+    )
+    published_before = django_filters.DateFilter(
+        field_name="published_on",
+        lookup_expr="lte",
+        help_text="Published on or before this date (YYYY-MM-DD).",
     )
 
     class Meta:
         model = Article
-        fields = ["publisher", "published"]
+        fields = ["publisher", "published_after", "published_before"]
 
 
 class ClaimFilter(django_filters.FilterSet):
@@ -48,20 +54,34 @@ class ClaimFilter(django_filters.FilterSet):
         label="Cites a source of publisher",
         help_text="Only claims citing a source of this publisher (id).",
     )
-    created = django_filters.IsoDateTimeFromToRangeFilter(
-        field_name="created_at",
-        label="Created (after / before)",
-        help_text="Creation time range: created_after and/or created_before (ISO 8601).",
+    created_after = django_filters.IsoDateTimeFilter(
+        field_name="created_at", lookup_expr="gte", help_text="Created at or after this time (ISO 8601)."
     )
-    updated = django_filters.IsoDateTimeFromToRangeFilter(
+    created_before = django_filters.IsoDateTimeFilter(
+        field_name="created_at", lookup_expr="lte", help_text="Created at or before this time (ISO 8601)."
+    )
+    updated_after = django_filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", help_text="Last changed at or after this time (ISO 8601)."
+    )
+    updated_before = django_filters.IsoDateTimeFilter(
         field_name="updated_at",
-        label="Last changed (after / before)",
-        help_text="Last change range: updated_after and/or updated_before (ISO 8601).",
+        lookup_expr="lte",
+        help_text="Last changed at or before this time (ISO 8601).",
     )
 
     class Meta:
         model = Claim
-        fields = ["status", "article", "claimant", "source", "publisher", "created", "updated"]
+        fields = [
+            "status",
+            "article",
+            "claimant",
+            "source",
+            "publisher",
+            "created_after",
+            "created_before",
+            "updated_after",
+            "updated_before",
+        ]
 
     def filter_source(self, queryset, name, value):
         # EXISTS keeps one row per claim however many citations match.

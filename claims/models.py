@@ -43,7 +43,12 @@ class Article(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["url"], condition=~models.Q(url=""), name="article_url_unique"),
+            models.UniqueConstraint(
+                fields=["url"],
+                condition=~models.Q(url=""),
+                name="article_url_unique",
+                violation_error_message="Another article already has this URL.",
+            ),
             models.CheckConstraint(condition=~models.Q(title=""), name="article_title_not_blank"),
         ]
 

@@ -1,13 +1,14 @@
 from rest_framework import serializers
 
 from claims.models import Article, Citation, Claim, Status, StatusChange
+from config.serializers import ModelSerializer, StrictCharField
 from sources.serializers import PublisherSummarySerializer, SourceSummarySerializer
 
 MAX_BODY_LENGTH = 500_000
 MAX_TEXT_LENGTH = 20_000
 
 
-class ArticleSerializer(serializers.ModelSerializer):
+class ArticleSerializer(ModelSerializer):
     publisher = PublisherSummarySerializer(
         read_only=True, allow_null=True, help_text="Who published the article."
     )
@@ -27,7 +28,7 @@ class ArticleSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ArticleWriteSerializer(serializers.ModelSerializer):
+class ArticleWriteSerializer(ModelSerializer):
     class Meta:
         model = Article
         fields = ["title", "url", "byline", "publisher", "published_on", "language", "body"]
@@ -44,14 +45,14 @@ class ArticleWriteSerializer(serializers.ModelSerializer):
         return value.strip()
 
 
-class ArticleSummarySerializer(serializers.ModelSerializer):
+class ArticleSummarySerializer(ModelSerializer):
     class Meta:
         model = Article
         fields = ["id", "title", "url"]
         read_only_fields = fields
 
 
-class ClaimCitationSerializer(serializers.ModelSerializer):
+class ClaimCitationSerializer(ModelSerializer):
     """A citation as nested in its claim."""
 
     source = SourceSummarySerializer(read_only=True, help_text="The source cited, in brief.")
@@ -76,7 +77,7 @@ class ClaimCitationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ClaimSerializer(serializers.ModelSerializer):
+class ClaimSerializer(ModelSerializer):
     article = ArticleSummarySerializer(read_only=True, help_text="The article making the claim, in brief.")
     citations = ClaimCitationSerializer(many=True, read_only=True, help_text="Sources cited for the claim.")
     citation_count = serializers.SerializerMethodField(help_text="Number of citations.")
@@ -97,7 +98,7 @@ class ClaimSerializer(serializers.ModelSerializer):
         return len(claim.citations.all())
 
 
-class ClaimWriteSerializer(serializers.ModelSerializer):
+class ClaimWriteSerializer(ModelSerializer):
     """``quote`` must be the article's exact words; give ``quote_start`` (and optionally
     ``quote_end``) to pin an occurrence, or leave them out to have them computed."""
 
@@ -130,7 +131,7 @@ class ClaimWriteSerializer(serializers.ModelSerializer):
         return value.strip()
 
 
-class CitationSerializer(serializers.ModelSerializer):
+class CitationSerializer(ModelSerializer):
     """A citation as read from /citations/."""
 
     claim = serializers.PrimaryKeyRelatedField(read_only=True, help_text="Id of the claim.")
@@ -148,7 +149,7 @@ class CitationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CitationWriteSerializer(serializers.ModelSerializer):
+class CitationWriteSerializer(ModelSerializer):
     class Meta:
         model = Citation
         fields = ["claim", "source", "role", "stance", "quote", "locator", "note"]
@@ -161,7 +162,7 @@ class CitationWriteSerializer(serializers.ModelSerializer):
 
 class TransitionSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Status.choices, help_text="The status to move the claim to.")
-    rationale = serializers.CharField(
+    rationale = StrictCharField(
         max_length=MAX_TEXT_LENGTH,
         required=False,
         allow_blank=True,
@@ -170,7 +171,7 @@ class TransitionSerializer(serializers.Serializer):
     )
 
 
-class StatusChangeSerializer(serializers.ModelSerializer):
+class StatusChangeSerializer(ModelSerializer):
     changed_by = serializers.SlugRelatedField(
         slug_field="username", read_only=True, help_text="Username of whoever changed the status."
     )

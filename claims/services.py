@@ -201,9 +201,9 @@ def claim_transition(*, claim: Claim, to: str, actor: User, rationale: str = "")
         raise InvalidInput(f'"{to}" is not a status.', field="status", code="invalid_choice")
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     current = claim.status
+    _require_role_for(actor=actor, current=current, target=to)
     if to == current:
         raise Conflict(f"The claim is already {current}.", field="status", code="no_change")
-    _require_role_for(actor=actor, current=current, target=to)
     rationale = rationale.strip()
     if (to in Status.verdicts() or current in Status.verdicts()) and not rationale:
         raise InvalidInput(

@@ -8,11 +8,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.roles import is_researcher, is_reviewer
+from config.serializers import StrictCharField
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150, help_text="Your username.")
-    password = serializers.CharField(
+    username = StrictCharField(max_length=150, help_text="Your username.")
+    password = StrictCharField(
         max_length=128, trim_whitespace=False, style={"input_type": "password"}, help_text="Your password."
     )
 

@@ -21,11 +21,17 @@ class SourceFilter(django_filters.FilterSet):
     publisher = django_filters.ModelChoiceFilter(
         queryset=Publisher.objects.all(), help_text="Only sources of this publisher (id)."
     )
-    published = django_filters.DateFromToRangeFilter(
+    published_after = django_filters.DateFilter(
         field_name="published_on",
-        help_text="Publication date range: published_after=YYYY-MM-DD and/or published_before=YYYY-MM-DD.",
+        lookup_expr="gte",
+        help_text="Published on or after this date (YYYY-MM-DD).",
+    )
+    published_before = django_filters.DateFilter(
+        field_name="published_on",
+        lookup_expr="lte",
+        help_text="Published on or before this date (YYYY-MM-DD).",
     )
 
     class Meta:
         model = Source
-        fields = ["kind", "publisher", "published"]
+        fields = ["kind", "publisher", "published_after", "published_before"]

@@ -43,7 +43,11 @@ class Publisher(models.Model):
     class Meta:
         ordering = ["name", "id"]
         constraints = [
-            models.UniqueConstraint(Lower("name"), name="publisher_name_unique_ci"),
+            models.UniqueConstraint(
+                Lower("name"),
+                name="publisher_name_unique_ci",
+                violation_error_message="A publisher with this name (ignoring case) already exists.",
+            ),
             models.CheckConstraint(condition=~models.Q(name=""), name="publisher_name_not_blank"),
             models.CheckConstraint(
                 condition=models.Q(kind__in=PublisherKind.values), name="publisher_kind_valid"
@@ -109,7 +113,12 @@ class Source(models.Model):
     class Meta:
         ordering = ["-published_on", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["url"], condition=~models.Q(url=""), name="source_url_unique"),
+            models.UniqueConstraint(
+                fields=["url"],
+                condition=~models.Q(url=""),
+                name="source_url_unique",
+                violation_error_message="Another source already has this URL.",
+            ),
             models.CheckConstraint(condition=~models.Q(title=""), name="source_title_not_blank"),
             models.CheckConstraint(condition=models.Q(kind__in=SourceKind.values), name="source_kind_valid"),
         ]

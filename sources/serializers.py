@@ -1,9 +1,10 @@
 from rest_framework import serializers
 
+from config.serializers import ModelSerializer
 from sources.models import Publisher, Source
 
 
-class PublisherSerializer(serializers.ModelSerializer):
+class PublisherSerializer(ModelSerializer):
     class Meta:
         model = Publisher
         fields = ["id", "name", "kind", "country", "url", "created_at", "updated_at"]
@@ -21,14 +22,14 @@ class PublisherSerializer(serializers.ModelSerializer):
         return value.upper()
 
 
-class PublisherSummarySerializer(serializers.ModelSerializer):
+class PublisherSummarySerializer(ModelSerializer):
     class Meta:
         model = Publisher
         fields = ["id", "name", "kind", "country"]
         read_only_fields = fields
 
 
-class SourceSummarySerializer(serializers.ModelSerializer):
+class SourceSummarySerializer(ModelSerializer):
     """A source in brief, as nested in claims, citations and other sources."""
 
     publisher_name = serializers.CharField(
@@ -45,7 +46,7 @@ class SourceSummarySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SourceSerializer(serializers.ModelSerializer):
+class SourceSerializer(ModelSerializer):
     """A source as read: its publisher and the sources it relies on, in brief."""
 
     publisher = PublisherSummarySerializer(
@@ -62,7 +63,7 @@ class SourceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SourceWriteSerializer(serializers.ModelSerializer):
+class SourceWriteSerializer(ModelSerializer):
     """A source as written: ``publisher`` and ``relies_on`` are ids."""
 
     relies_on = serializers.PrimaryKeyRelatedField(

@@ -141,9 +141,9 @@ def test_publisher_name_clash_is_refused(reviewer_admin):
         reverse("admin:sources_publisher_add"), {"name": " reuters ", "kind": "news_media", "country": "gb"}
     )
     assert response.status_code == 200
-    # Django's own constraint check answers before the service gets the chance.
+    # Django's own constraint check answers before the service, with the model's wording.
     assert response.context["adminform"].form.non_field_errors() == [
-        "Constraint “publisher_name_unique_ci” is violated."
+        "A publisher with this name (ignoring case) already exists."
     ]
     assert Publisher.objects.count() == 1
 
