@@ -4,6 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from claims.models import Article, Citation, Claim, Status
+from config.filters import range_filters
 from sources.models import Publisher, Source
 
 
@@ -16,16 +17,7 @@ class ArticleFilter(django_filters.FilterSet):
     publisher = django_filters.ModelChoiceFilter(
         queryset=Publisher.objects.all(), help_text="Only articles of this publisher (id)."
     )
-    published_after = django_filters.DateFilter(
-        field_name="published_on",
-        lookup_expr="gte",
-        help_text="Published on or after this date (YYYY-MM-DD).",
-    )
-    published_before = django_filters.DateFilter(
-        field_name="published_on",
-        lookup_expr="lte",
-        help_text="Published on or before this date (YYYY-MM-DD).",
-    )
+    published_after, published_before = range_filters("published_on", "Published")
 
     class Meta:
         model = Article
@@ -54,20 +46,8 @@ class ClaimFilter(django_filters.FilterSet):
         label="Cites a source of publisher",
         help_text="Only claims citing a source of this publisher (id).",
     )
-    created_after = django_filters.IsoDateTimeFilter(
-        field_name="created_at", lookup_expr="gte", help_text="Created at or after this time (ISO 8601)."
-    )
-    created_before = django_filters.IsoDateTimeFilter(
-        field_name="created_at", lookup_expr="lte", help_text="Created at or before this time (ISO 8601)."
-    )
-    updated_after = django_filters.IsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gte", help_text="Last changed at or after this time (ISO 8601)."
-    )
-    updated_before = django_filters.IsoDateTimeFilter(
-        field_name="updated_at",
-        lookup_expr="lte",
-        help_text="Last changed at or before this time (ISO 8601).",
-    )
+    created_after, created_before = range_filters("created_at", "Created", with_time=True)
+    updated_after, updated_before = range_filters("updated_at", "Last changed", with_time=True)
 
     class Meta:
         model = Claim

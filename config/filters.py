@@ -1,3 +1,4 @@
+import django_filters
 from rest_framework import filters
 from rest_framework.exceptions import ValidationError
 
@@ -40,3 +41,15 @@ class SearchFilter(filters.SearchFilter):
             return super().get_search_terms(request)
         except ValidationError as exc:
             raise ValidationError({self.search_param: exc.detail}) from exc
+
+
+def range_filters(field_name: str, what: str, *, with_time: bool = False) -> tuple:
+    """The ``<name>_after`` / ``<name>_before`` pair (both inclusive) for one date field.
+
+    Two filters rather than one range filter, so an error names the exact parameter."""
+    filter_class = django_filters.IsoDateTimeFilter if with_time else django_filters.DateFilter
+    unit = "this time (ISO 8601)" if with_time else "this date (YYYY-MM-DD)"
+    return (
+        filter_class(field_name=field_name, lookup_expr="gte", help_text=f"{what} at or after {unit}."),
+        filter_class(field_name=field_name, lookup_expr="lte", help_text=f"{what} at or before {unit}."),
+    )

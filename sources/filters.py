@@ -1,5 +1,6 @@
 import django_filters
 
+from config.filters import range_filters
 from sources.models import Publisher, Source
 
 
@@ -21,16 +22,7 @@ class SourceFilter(django_filters.FilterSet):
     publisher = django_filters.ModelChoiceFilter(
         queryset=Publisher.objects.all(), help_text="Only sources of this publisher (id)."
     )
-    published_after = django_filters.DateFilter(
-        field_name="published_on",
-        lookup_expr="gte",
-        help_text="Published on or after this date (YYYY-MM-DD).",
-    )
-    published_before = django_filters.DateFilter(
-        field_name="published_on",
-        lookup_expr="lte",
-        help_text="Published on or before this date (YYYY-MM-DD).",
-    )
+    published_after, published_before = range_filters("published_on", "Published")
 
     class Meta:
         model = Source
