@@ -14,9 +14,20 @@ def main() -> None:
     # name its database.
     if env_bool("DEBUG"):
         ensure_database_url()
+    import django
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(sys.argv)
+    command = sys.argv[1] if len(sys.argv) > 1 else "help"
+    if command in ("runserver", "help", "--help", "-h", "version", "--version"):
+        # Requests served by runserver carry their own (api/admin) history context.
+        execute_from_command_line(sys.argv)
+        return
+    django.setup()
+    from config.history import command_context
+
+    # Every change a command makes is recorded as made through the "command" door.
+    with command_context(command):
+        execute_from_command_line(sys.argv)
 
 
 if __name__ == "__main__":

@@ -3,10 +3,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Length
 
+from config.models import Trashable, Versioned, track_history, version_trigger
 from sources.models import Publisher, Source
 
 
-class Article(models.Model):
+@track_history()
+class Article(Versioned, Trashable, models.Model):
     title = models.CharField(max_length=500, help_text="Headline of the article.")
     url = models.URLField(
         max_length=2000,
@@ -41,6 +43,7 @@ class Article(models.Model):
     updated_at = models.DateTimeField(auto_now=True, help_text="When the record last changed.")
 
     class Meta:
+        triggers = [version_trigger()]
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -70,7 +73,8 @@ class Status(models.TextChoices):
         return frozenset({cls.VERIFIED, cls.PARTLY_VERIFIED, cls.DISPUTED, cls.REFUTED, cls.UNVERIFIABLE})
 
 
-class Claim(models.Model):
+@track_history()
+class Claim(Versioned, Trashable, models.Model):
     article = models.ForeignKey(
         Article, on_delete=models.PROTECT, related_name="claims", help_text="The article making the claim."
     )
@@ -104,6 +108,7 @@ class Claim(models.Model):
     updated_at = models.DateTimeField(auto_now=True, help_text="When the claim last changed.")
 
     class Meta:
+        triggers = [version_trigger()]
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=~models.Q(statement=""), name="claim_statement_not_blank"),
@@ -139,7 +144,8 @@ class CitationStance(models.TextChoices):
     CONTEXT = "context", "Context"
 
 
-class Citation(models.Model):
+@track_history()
+class Citation(Versioned, models.Model):
     Role = CitationRole
     Stance = CitationStance
 
@@ -182,6 +188,7 @@ class Citation(models.Model):
     updated_at = models.DateTimeField(auto_now=True, help_text="When the citation last changed.")
 
     class Meta:
+        triggers = [version_trigger()]
         ordering = ["added_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["claim", "source", "role"], name="citation_unique_per_role"),

@@ -41,3 +41,17 @@ class Conflict(DomainError):
 
     status_code = 409
     default_code = "conflict"
+
+
+class PreconditionFailed(DomainError):
+    """The client's version of the record is stale (412); the body carries the current one."""
+
+    status_code = 412
+    default_code = "stale_version"
+
+
+class PreconditionRequired(DomainError):
+    """A change that must say which version it is based on did not (428)."""
+
+    status_code = 428
+    default_code = "version_required"

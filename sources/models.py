@@ -1,6 +1,8 @@
 from django.db import models
 from django.db.models.functions import Lower
 
+from config.models import Trashable, Versioned, track_history, version_trigger
+
 
 class PublisherKind(models.TextChoices):
     GOVERNMENT = "government", "Government"
@@ -24,7 +26,8 @@ class SourceKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class Publisher(models.Model):
+@track_history()
+class Publisher(Versioned, models.Model):
     Kind = PublisherKind
 
     name = models.CharField(
@@ -41,6 +44,7 @@ class Publisher(models.Model):
     updated_at = models.DateTimeField(auto_now=True, help_text="When the record last changed.")
 
     class Meta:
+        triggers = [version_trigger()]
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -62,7 +66,8 @@ class Publisher(models.Model):
         return self.name
 
 
-class Source(models.Model):
+@track_history()
+class Source(Versioned, Trashable, models.Model):
     Kind = SourceKind
 
     kind = models.CharField(max_length=30, choices=Kind.choices, help_text="What kind of source this is.")
@@ -111,6 +116,7 @@ class Source(models.Model):
     updated_at = models.DateTimeField(auto_now=True, help_text="When the record last changed.")
 
     class Meta:
+        triggers = [version_trigger()]
         ordering = ["-published_on", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -128,6 +134,7 @@ class Source(models.Model):
         return self.title
 
 
+@track_history()
 class SourceReliance(models.Model):
     """One source depending on another (a newspaper report on a command's review)."""
 
