@@ -34,5 +34,9 @@ test: lint
 	DEBUG=1 $(PY) manage.py spectacular --validate --fail-on-warn --file $(VENV)/openapi-check.yaml
 	$(VENV)/bin/pytest
 
+# The schema fuzzing that make test runs with a few examples per operation, at length.
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} $(VENV)/bin/pytest tests/fuzz -p no:cacheprovider
+
 clean:
 	rm -rf $(VENV) var

@@ -10,7 +10,8 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -18,9 +19,10 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from claims import selectors, services
+from claims.history import HistoryEntry, HistoryKind, claim_history
 from claims.models import Article, Citation, Claim, Status, StatusChange
 from config.errors import DomainError, Forbidden
-from sources.admin import ServiceModelAdmin, ServiceModelForm, add_domain_errors
+from sources.admin import ServiceModelForm, TrashModelAdmin, add_domain_errors
 from sources.models import Publisher
 
 STATUS_COLOURS = {
@@ -56,6 +58,31 @@ def claim_url(claim: Claim, action: str = "change") -> str:
 def mark_nothing_saved(formset) -> None:
     """A read-only inline saves nothing; the change message still reads these lists."""
     formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+
+HISTORY_PAGE_SIZE = 100
+
+
+def _shown(value) -> str:
+    return "—" if value in (None, "") else str(value)
+
+
+def history_row(entry: HistoryEntry) -> dict:
+    """An entry of ``claims.history.claim_history`` as the admin's history page shows it."""
+    return {
+        "entry": entry,
+        "label": HistoryKind(entry.kind).label,
+        "from_badge": status_badge(entry.from_status) if entry.from_status else "",
+        "to_badge": status_badge(entry.to_status) if entry.to_status else "",
+        "changes": [
+            (
+                name,
+                _shown(change["before"]) if "before" in change else None,
+                _shown(change["after"]) if "after" in change else None,
+            )
+            for name, change in entry.changes.items()
+        ],
+    }
 
 
 # Filters ----------------------------------------------------------------------------
@@ -170,7 +197,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 class ArticleClaimInline(admin.TabularInline):
-    """An article's claims, read-only, each linking to its own page."""
+    """An article's claims (not those in the trash), read-only, each linking to its own page."""
 
     model = Claim
     extra = 0
@@ -180,7 +207,8 @@ class ArticleClaimInline(admin.TabularInline):
     ordering = ("quote_start", "id")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(citation_count=citation_count_subquery())
+        queryset = super().get_queryset(request).filter(deleted_at__isnull=True)
+        return queryset.annotate(citation_count=citation_count_subquery())
 
     @admin.display(description="Claim")
     def claim_link(self, obj):
@@ -208,7 +236,7 @@ class ArticleClaimInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(ServiceModelAdmin):
+class ArticleAdmin(TrashModelAdmin):
     list_display = ("title", "publisher", "published_on", "claim_count", "updated_at")
     list_filter = ("publisher",)
     list_select_related = ("publisher",)
@@ -219,7 +247,8 @@ class ArticleAdmin(ServiceModelAdmin):
     inlines = (ArticleClaimInline,)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(claim_count=Count("claims"))
+        live_claims = Count("claims", filter=Q(claims__deleted_at__isnull=True))
+        return super().get_queryset(request).annotate(claim_count=live_claims)
 
     @admin.display(description="Claims", ordering="claim_count")
     def claim_count(self, obj):
@@ -233,7 +262,13 @@ class ArticleAdmin(ServiceModelAdmin):
         return services.article_update(article=obj, data=self.changed_values(form, services.ARTICLE_FIELDS))
 
     def service_delete(self, request, obj):
-        services.article_delete(article=obj)
+        services.article_delete(article=obj, actor=request.user)
+
+    def service_restore(self, request, obj):
+        services.article_restore(article=obj, actor=request.user)
+
+    def service_blockers(self, obj):
+        return [f"Claim {pk} is not in the trash" for pk in services.article_blockers(obj)]
 
     def save_related(self, request, form, formsets, change):
         # The only inline lists claims read-only; an article has nothing else to save.
@@ -245,7 +280,7 @@ class ArticleAdmin(ServiceModelAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(ServiceModelAdmin):
+class ClaimAdmin(TrashModelAdmin):
     form = ClaimForm
     list_display = ("statement_short", "status_badge", "article", "claimant", "citation_count", "last_change")
     list_filter = ("status", "article", ArticlePublisherFilter, CitedPublisherFilter)
@@ -258,7 +293,7 @@ class ClaimAdmin(ServiceModelAdmin):
     )  # fmt: skip
     readonly_fields = ("quote_end", "status_badge", "created_by", "created_at", "updated_at")
     inlines = (CitationInline, StatusChangeInline)
-    actions = [*ServiceModelAdmin.actions, "move_to_in_review", "transition_selected"]
+    actions = [*TrashModelAdmin.actions, "move_to_in_review", "transition_selected"]
 
     def get_queryset(self, request):
         latest_change = (
@@ -325,7 +360,10 @@ class ClaimAdmin(ServiceModelAdmin):
         return services.claim_update(claim=obj, data=self.changed_values(form, services.CLAIM_FIELDS))
 
     def service_delete(self, request, obj):
-        services.claim_delete(claim=obj)
+        services.claim_delete(claim=obj, actor=request.user)
+
+    def service_restore(self, request, obj):
+        services.claim_restore(claim=obj, actor=request.user)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Citation:
@@ -356,13 +394,28 @@ class ClaimAdmin(ServiceModelAdmin):
         for citation in formset.deleted_objects:
             services.citation_delete(citation=citation)
 
-    def get_deleted_objects(self, objs, request):
-        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
-        # The history goes with its claim (claim_delete); nobody deletes it on its own.
-        perms_needed.discard(str(StatusChange._meta.verbose_name))
-        return deleted, model_count, perms_needed, protected
-
     # The workflow -----------------------------------------------------------------------
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The admin's "History" page: the claim's history as the API gives it (the same
+        selector), with who made each change and through which door. Read-only."""
+        claim = self.get_object(request, unquote(object_id))
+        if claim is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_or_change_permission(request, claim):
+            raise PermissionDenied
+        page = Paginator(claim_history(claim=claim), HISTORY_PAGE_SIZE).get_page(request.GET.get("p"))
+        page.object_list = [history_row(entry) for entry in page.object_list]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "History",
+            "subtitle": str(claim),
+            "opts": self.opts,
+            "original": claim,
+            "page": page,
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/claims/claim/history.html", context)
 
     def transition_view(self, request, object_id):
         """The one page that changes a claim's status; the service decides who may."""

@@ -4,8 +4,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from claims.models import Article, Citation, Claim, Status
+from claims.selectors import live_articles, live_claims
 from config.filters import range_filters
-from sources.models import Publisher, Source
+from sources.models import Publisher
+from sources.selectors import live_sources
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -28,14 +30,15 @@ class ClaimFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(
         choices=Status.choices, help_text="Only claims with one of these statuses (repeat the parameter)."
     )
+    # Ids of records in the trash are unknown (400), like ids that never existed.
     article = django_filters.ModelChoiceFilter(
-        queryset=Article.objects.all(), help_text="Only claims of this article (id)."
+        queryset=live_articles(), help_text="Only claims of this article (id)."
     )
     claimant = django_filters.CharFilter(
         lookup_expr="icontains", help_text="Claimant contains this text (case-insensitive)."
     )
     source = IdFilter(
-        queryset=Source.objects.all(),
+        queryset=live_sources(),
         method="filter_source",
         label="Cites source",
         help_text="Only claims citing this source (id).",
@@ -77,10 +80,10 @@ class ClaimFilter(django_filters.FilterSet):
 
 class CitationFilter(django_filters.FilterSet):
     claim = django_filters.ModelChoiceFilter(
-        queryset=Claim.objects.all(), help_text="Only citations of this claim (id)."
+        queryset=live_claims(), help_text="Only citations of this claim (id)."
     )
     source = django_filters.ModelChoiceFilter(
-        queryset=Source.objects.all(), help_text="Only citations of this source (id)."
+        queryset=live_sources(), help_text="Only citations of this source (id)."
     )
     role = django_filters.ChoiceFilter(choices=Citation.Role.choices, help_text="Only this role.")
     stance = django_filters.ChoiceFilter(choices=Citation.Stance.choices, help_text="Only this stance.")

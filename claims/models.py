@@ -188,7 +188,27 @@ class Citation(Versioned, models.Model):
     updated_at = models.DateTimeField(auto_now=True, help_text="When the citation last changed.")
 
     class Meta:
-        triggers = [version_trigger()]
+        triggers = [
+            version_trigger(),
+            # A claim is read with its citations, so a change to them is a change to the claim:
+            # its version (and ETag) move, whatever door the citation came through.
+            pgtrigger.Trigger(
+                name="touch_claim",
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+                func="""
+                IF TG_OP = 'DELETE' THEN
+                    UPDATE claims_claim SET updated_at = clock_timestamp() WHERE id = OLD.claim_id;
+                ELSIF TG_OP = 'INSERT' OR NEW IS DISTINCT FROM OLD THEN
+                    UPDATE claims_claim SET updated_at = clock_timestamp() WHERE id = NEW.claim_id;
+                    IF TG_OP = 'UPDATE' AND NEW.claim_id <> OLD.claim_id THEN
+                        UPDATE claims_claim SET updated_at = clock_timestamp() WHERE id = OLD.claim_id;
+                    END IF;
+                END IF;
+                RETURN NULL;
+                """,
+            ),
+        ]
         ordering = ["added_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["claim", "source", "role"], name="citation_unique_per_role"),

@@ -1,12 +1,38 @@
 """Read querysets for articles, claims and citations, with what their serializers need."""
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Cast, Left
 
 from claims.models import Article, Citation, Claim, StatusChange
+from sources.models import Source
+
+SUMMARY_LENGTH = 200
+
+
+def live_articles() -> QuerySet[Article]:
+    """Articles not in the trash: the only ones lists, lookups and id fields know."""
+    return Article.objects.filter(deleted_at__isnull=True)
+
+
+def live_claims() -> QuerySet[Claim]:
+    """Claims not in the trash. A live claim's article and cited sources are live too."""
+    return Claim.objects.filter(deleted_at__isnull=True)
+
+
+def trashed_articles() -> QuerySet[Article]:
+    return Article.objects.filter(deleted_at__isnull=False)
+
+
+def trashed_claims() -> QuerySet[Claim]:
+    return Claim.objects.filter(deleted_at__isnull=False)
 
 
 def article_list() -> QuerySet[Article]:
-    return Article.objects.select_related("publisher", "created_by").annotate(claim_count=Count("claims"))
+    return (
+        live_articles()
+        .select_related("publisher", "created_by")
+        .annotate(claim_count=Count("claims", filter=Q(claims__deleted_at__isnull=True)))
+    )
 
 
 def _citations_with_sources() -> QuerySet[Citation]:
@@ -14,16 +40,44 @@ def _citations_with_sources() -> QuerySet[Citation]:
 
 
 def claim_list() -> QuerySet[Claim]:
-    return Claim.objects.select_related("article", "created_by").prefetch_related(
-        Prefetch("citations", queryset=_citations_with_sources())
+    return (
+        live_claims()
+        .select_related("article", "created_by")
+        .prefetch_related(Prefetch("citations", queryset=_citations_with_sources()))
     )
 
 
 def citation_list() -> QuerySet[Citation]:
-    return _citations_with_sources().select_related("claim")
+    return _citations_with_sources().select_related("claim").filter(claim__deleted_at__isnull=True)
 
 
 def claim_history(*, claim: Claim) -> QuerySet[StatusChange]:
     return (
         StatusChange.objects.filter(claim=claim).select_related("changed_by").order_by("-changed_at", "-id")
     )
+
+
+TRASH_TYPES = {"article": (Article, "title"), "claim": (Claim, "statement"), "source": (Source, "title")}
+
+
+def trash_list(*, types: list[str] | None = None) -> QuerySet:
+    """What is in the trash, newest deletion first: one row per record, as dicts with
+    ``type``, ``id``, ``label`` (title or statement, cut short), ``deleted_at`` and
+    ``deleted_by_name``, read in one query whatever the number of rows."""
+    parts = []
+    for name, (model, text_field) in TRASH_TYPES.items():
+        if types and name not in types:
+            continue
+        parts.append(
+            model.objects.filter(deleted_at__isnull=False)
+            .order_by()
+            .annotate(
+                type=Value(name, output_field=CharField()),
+                label=Left(Cast(text_field, output_field=CharField()), SUMMARY_LENGTH),
+                deleted_by_name=F("deleted_by__username"),
+            )
+            .values("type", "id", "label", "deleted_at", "deleted_by_name")
+        )
+    first, *rest = parts
+    entries = first.union(*rest, all=True) if rest else first
+    return entries.order_by("-deleted_at", "type", "-id")

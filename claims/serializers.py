@@ -1,7 +1,11 @@
 from rest_framework import serializers
 
-from claims.models import Article, Citation, Claim, Status, StatusChange
+from claims.history import Door, HistoryKind
+from claims.models import Article, Citation, Claim, Status
+from claims.selectors import live_articles, live_claims
+from config.concurrency import version_field
 from config.serializers import ModelSerializer, StrictCharField
+from sources.selectors import live_sources
 from sources.serializers import PublisherSummarySerializer, SourceSummarySerializer
 
 MAX_BODY_LENGTH = 500_000
@@ -23,15 +27,17 @@ class ArticleSerializer(ModelSerializer):
         model = Article
         fields = [
             "id", "title", "url", "byline", "publisher", "published_on", "language", "body",
-            "claim_count", "created_by", "created_at", "updated_at",
+            "claim_count", "created_by", "created_at", "updated_at", "version",
         ]  # fmt: skip
         read_only_fields = fields
 
 
 class ArticleWriteSerializer(ModelSerializer):
+    version = version_field()
+
     class Meta:
         model = Article
-        fields = ["title", "url", "byline", "publisher", "published_on", "language", "body"]
+        fields = ["title", "url", "byline", "publisher", "published_on", "language", "body", "version"]
         validators = []
         # URL uniqueness is checked by the service on the normalised URL, which answers 409.
         extra_kwargs = {
@@ -73,6 +79,7 @@ class ClaimCitationSerializer(ModelSerializer):
             "added_by",
             "added_at",
             "updated_at",
+            "version",
         ]
         read_only_fields = fields
 
@@ -89,7 +96,7 @@ class ClaimSerializer(ModelSerializer):
         model = Claim
         fields = [
             "id", "article", "statement", "quote", "quote_start", "quote_end", "claimant", "claim_date",
-            "status", "citation_count", "citations", "created_by", "created_at", "updated_at",
+            "status", "citation_count", "citations", "created_by", "created_at", "updated_at", "version",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -117,10 +124,16 @@ class ClaimWriteSerializer(ModelSerializer):
         help_text="Offset just past the quote; computed when left out.",
     )
 
+    version = version_field()
+
     class Meta:
         model = Claim
-        fields = ["article", "statement", "quote", "quote_start", "quote_end", "claimant", "claim_date"]
+        fields = [
+            "article", "statement", "quote", "quote_start", "quote_end", "claimant", "claim_date", "version",
+        ]  # fmt: skip
         extra_kwargs = {
+            # An article in the trash is unknown here (400 "does not exist").
+            "article": {"queryset": live_articles()},
             "statement": {"max_length": MAX_TEXT_LENGTH},
             "quote": {"max_length": MAX_TEXT_LENGTH, "trim_whitespace": False},
         }
@@ -144,17 +157,22 @@ class CitationSerializer(ModelSerializer):
         model = Citation
         fields = [
             "id", "claim", "source", "role", "stance", "quote", "locator", "note",
-            "added_by", "added_at", "updated_at",
+            "added_by", "added_at", "updated_at", "version",
         ]  # fmt: skip
         read_only_fields = fields
 
 
 class CitationWriteSerializer(ModelSerializer):
+    version = version_field()
+
     class Meta:
         model = Citation
-        fields = ["claim", "source", "role", "stance", "quote", "locator", "note"]
+        fields = ["claim", "source", "role", "stance", "quote", "locator", "note", "version"]
         validators = []
         extra_kwargs = {
+            # Claims and sources in the trash are unknown here (400 "does not exist").
+            "claim": {"queryset": live_claims()},
+            "source": {"queryset": live_sources()},
             "quote": {"max_length": MAX_TEXT_LENGTH},
             "note": {"max_length": MAX_TEXT_LENGTH},
         }
@@ -169,14 +187,58 @@ class TransitionSerializer(serializers.Serializer):
         default="",
         help_text="Why; required when giving or reopening a verdict.",
     )
+    version = version_field()
 
 
-class StatusChangeSerializer(ModelSerializer):
-    changed_by = serializers.SlugRelatedField(
-        slug_field="username", read_only=True, help_text="Username of whoever changed the status."
+class HistoryFieldChangeSerializer(serializers.Serializer):
+    before = serializers.JSONField(
+        required=False,
+        allow_null=True,
+        help_text="The stored value before the change (ids for links); absent for a creation.",
+    )
+    after = serializers.JSONField(
+        required=False,
+        allow_null=True,
+        help_text="The stored value after the change (ids for links); absent for a removal.",
     )
 
-    class Meta:
-        model = StatusChange
-        fields = ["id", "claim", "from_status", "to_status", "rationale", "changed_by", "changed_at"]
-        read_only_fields = fields
+    def to_representation(self, instance):
+        # A creation has no value before and a removal none after: the key is left out.
+        return {key: instance[key] for key in ("before", "after") if key in instance}
+
+
+class ClaimHistoryEntrySerializer(serializers.Serializer):
+    """One entry of a claim's history: a status change, or an edit of the claim or of one of
+    its citations, as recorded by the database."""
+
+    at = serializers.DateTimeField(help_text="When it happened.")
+    kind = serializers.ChoiceField(
+        choices=HistoryKind.choices,
+        help_text="What happened: a status change, or the claim or one of its citations being "
+        "created, changed, deleted or restored.",
+    )
+    user = serializers.CharField(
+        allow_null=True, help_text="Username of whoever made the change; null if unknown (e.g. a script)."
+    )
+    door = serializers.ChoiceField(
+        choices=Door.choices,
+        allow_null=True,
+        help_text="How the change came in: `api`, `admin` or `command`; null if unknown.",
+    )
+    citation = serializers.IntegerField(
+        allow_null=True, help_text="Id of the citation concerned; null for entries about the claim."
+    )
+    changes = serializers.DictField(
+        child=HistoryFieldChangeSerializer(),
+        help_text="The fields that changed, each with its value `before` and `after`. A creation "
+        "has only `after`, a removal only `before`. Empty for status changes.",
+    )
+    from_status = serializers.ChoiceField(
+        choices=Status.choices, allow_null=True, help_text="Status before a status change; else null."
+    )
+    to_status = serializers.ChoiceField(
+        choices=Status.choices, allow_null=True, help_text="Status after a status change; else null."
+    )
+    rationale = serializers.CharField(
+        allow_null=True, help_text="Why the status changed (may be empty); null for other entries."
+    )

@@ -8,9 +8,18 @@ from django.db import transaction
 
 from claims.anchoring import anchor_quote, reanchor
 from claims.models import Article, Citation, Claim, Status, StatusChange
+from config.concurrency import check_version
 from config.errors import Conflict, Forbidden, InvalidInput
 from config.roles import is_researcher, is_reviewer
-from sources.services import _normal_url
+from config.trash import (
+    move_to_trash,
+    require_in_trash,
+    require_not_in_trash,
+    require_reviewer,
+    require_superuser,
+    take_out_of_trash,
+)
+from sources.services import _normal_url, require_live_sources
 
 ARTICLE_FIELDS = ("title", "url", "byline", "publisher", "published_on", "language", "body")
 CLAIM_FIELDS = ("article", "statement", "quote", "quote_start", "quote_end", "claimant", "claim_date")
@@ -52,11 +61,12 @@ def article_create(*, created_by: User | None, **fields: Any) -> Article:
 
 
 @transaction.atomic
-def article_update(*, article: Article, data: dict[str, Any]) -> Article:
+def article_update(*, article: Article, data: dict[str, Any], expected_version: int | None = None) -> Article:
     """An edit of the body keeps every claim anchored: a quote still at its offset stays,
     a quote that now occurs once elsewhere moves, and an edit that loses a quote (or makes
     it ambiguous) is refused with the claims it would break."""
     article = Article.objects.select_for_update().get(pk=article.pk)
+    check_version(article, expected_version)
     if "url" in data:
         data["url"] = _normal_url(data["url"])
         _check_article_url(data["url"], exclude_id=article.pk)
@@ -89,16 +99,68 @@ def article_update(*, article: Article, data: dict[str, Any]) -> Article:
     return article
 
 
+def article_blockers(article: Article) -> list[int]:
+    """What keeps an article out of the trash: its claims not in the trash (up to 200)."""
+    live_claims = article.claims.filter(deleted_at__isnull=True).order_by("id")
+    return list(live_claims.values_list("id", flat=True)[:200])
+
+
 @transaction.atomic
-def article_delete(*, article: Article) -> None:
-    """An article with claims cannot be deleted."""
+def article_delete(*, article: Article, actor: User, expected_version: int | None = None) -> None:
+    """Move an article to the trash. Refused (409 listing them) while it has claims that are
+    not in the trash: each claim carries its own verdict and version, so each is trashed
+    on purpose, never as a side effect."""
+    require_reviewer(actor, "delete articles")
     article = Article.objects.select_for_update().get(pk=article.pk)
-    claim_ids = list(article.claims.values_list("id", flat=True)[:200])
+    check_version(article, expected_version)
+    require_not_in_trash(article, "article")
+    claim_ids = article_blockers(article)
     if claim_ids:
         raise Conflict(
             "The article still has claims; delete them first.", code="in_use", extra={"claims": claim_ids}
         )
+    move_to_trash(article, actor)
+
+
+@transaction.atomic
+def article_restore(*, article: Article, actor: User) -> Article:
+    """Bring an article back from the trash (its trashed claims stay there)."""
+    require_reviewer(actor, "restore articles")
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    require_in_trash(article, "article")
+    take_out_of_trash(article)
+    return article
+
+
+@transaction.atomic
+def article_purge(*, article: Article, actor: User) -> None:
+    """Delete a trashed article for good (superusers); refused while claims in the trash
+    still belong to it. Its history events stay."""
+    require_superuser(actor, "purge records")
+    article = Article.objects.select_for_update().get(pk=article.pk)
+    require_in_trash(article, "article")
+    claim_ids = list(article.claims.order_by("id").values_list("id", flat=True)[:200])
+    if claim_ids:
+        raise Conflict(
+            "Claims in the trash still belong to this article; purge them first.",
+            code="in_use",
+            extra={"claims": claim_ids},
+        )
     article.delete()
+
+
+def _lock_live_article(article: Article) -> Article:
+    """Lock the article a claim is written to, so a concurrent trash move waits for the
+    claim (and then refuses), and refuse an article in the trash."""
+    article = Article.objects.select_for_update(no_key=True).get(pk=article.pk)
+    if article.deleted_at is not None:
+        raise Conflict(
+            f"Article {article.pk} is in the trash; restore it first.",
+            field="article",
+            code="in_trash",
+            extra={"article": article.pk},
+        )
+    return article
 
 
 # Claims -----------------------------------------------------------------------------
@@ -118,6 +180,7 @@ def claim_create(
 ) -> Claim:
     """The quote must stand in the article body: offsets are computed when not given and
     checked when given."""
+    article = _lock_live_article(article)
     start, end = anchor_quote(body=article.body, quote=quote, quote_start=quote_start, quote_end=quote_end)
     claim = Claim(
         article=article,
@@ -134,10 +197,11 @@ def claim_create(
 
 
 @transaction.atomic
-def claim_update(*, claim: Claim, data: dict[str, Any]) -> Claim:
+def claim_update(*, claim: Claim, data: dict[str, Any], expected_version: int | None = None) -> Claim:
     """A claim with a verdict is frozen: reopen it before changing what was judged.
     A new quote, new offsets or a new article are anchored again."""
     claim = Claim.objects.select_for_update().select_related("article").get(pk=claim.pk)
+    check_version(claim, expected_version)
     changes = {field: data[field] for field in CLAIM_FIELDS if field in data}
     if not changes:
         return claim
@@ -150,6 +214,8 @@ def claim_update(*, claim: Claim, data: dict[str, Any]) -> Claim:
     anchor_fields = {"article", "quote", "quote_start", "quote_end"}
     if anchor_fields & changes.keys():
         article = changes.get("article", claim.article)
+        if article.pk != claim.article_id:
+            article = _lock_live_article(article)
         quote = changes.get("quote", claim.quote)
         offsets_given = changes.get("quote_start") is not None or changes.get("quote_end") is not None
         same_span = article.pk == claim.article_id and quote == claim.quote
@@ -170,10 +236,36 @@ def claim_update(*, claim: Claim, data: dict[str, Any]) -> Claim:
 
 
 @transaction.atomic
-def claim_delete(*, claim: Claim) -> None:
-    """Deleting a claim removes its citations and its status history with it."""
+def claim_delete(*, claim: Claim, actor: User, expected_version: int | None = None) -> None:
+    """Move a claim to the trash; its citations and status history stay with it."""
+    require_reviewer(actor, "delete claims")
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
-    # The history table refuses deletes; this is the one door allowed to remove rows,
+    check_version(claim, expected_version)
+    require_not_in_trash(claim, "claim")
+    move_to_trash(claim, actor)
+
+
+@transaction.atomic
+def claim_restore(*, claim: Claim, actor: User) -> Claim:
+    """Bring a claim back from the trash. Refused while its article, or a source it cites,
+    is still in the trash: restore those first, so no live claim rests on a trashed record."""
+    require_reviewer(actor, "restore claims")
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    require_in_trash(claim, "claim")
+    _lock_live_article(claim.article)
+    require_live_sources(claim.citations.values_list("source_id", flat=True), field="citations")
+    take_out_of_trash(claim)
+    return claim
+
+
+@transaction.atomic
+def claim_purge(*, claim: Claim, actor: User) -> None:
+    """Delete a trashed claim for good (superusers), with its citations and status
+    history. The history events of the claim and its citations stay."""
+    require_superuser(actor, "purge records")
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    require_in_trash(claim, "claim")
+    # The status history refuses deletes; purging is the one door allowed to remove rows,
     # together with the claim they describe.
     with pgtrigger.ignore("claims.StatusChange:status_change_append_only"):
         claim.delete()
@@ -190,7 +282,9 @@ def _require_role_for(*, actor: User, current: str, target: str) -> None:
 
 
 @transaction.atomic
-def claim_transition(*, claim: Claim, to: str, actor: User, rationale: str = "") -> StatusChange:
+def claim_transition(
+    *, claim: Claim, to: str, actor: User, rationale: str = "", expected_version: int | None = None
+) -> StatusChange:
     """Move a claim to a new status and record the change, in one transaction.
 
     Researchers move claims between unverified and in_review; only reviewers give or
@@ -200,6 +294,7 @@ def claim_transition(*, claim: Claim, to: str, actor: User, rationale: str = "")
     if to not in Status.values:
         raise InvalidInput(f'"{to}" is not a status.', field="status", code="invalid_choice")
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    check_version(claim, expected_version)
     current = claim.status
     _require_role_for(actor=actor, current=current, target=to)
     if to == current:
@@ -265,8 +360,12 @@ def citation_add(
     locator: str = "",
     note: str = "",
 ) -> Citation:
-    """One citation per claim, source and role."""
+    """One citation per claim, source and role; neither the claim nor the source may be in
+    the trash."""
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    if claim.deleted_at is not None:
+        raise Conflict(f"Claim {claim.pk} is in the trash; restore it first.", field="claim", code="in_trash")
+    require_live_sources([source.pk], field="source")
     _check_citation_unique(claim=claim, source=source, role=role)
     citation = Citation(
         claim=claim,
@@ -283,10 +382,13 @@ def citation_add(
 
 
 @transaction.atomic
-def citation_update(*, citation: Citation, data: dict[str, Any]) -> Citation:
+def citation_update(
+    *, citation: Citation, data: dict[str, Any], expected_version: int | None = None
+) -> Citation:
     """The claim and source of a citation are fixed; role, stance and text may change."""
     claim = Claim.objects.select_for_update().get(pk=citation.claim_id)
     citation = Citation.objects.select_for_update().get(pk=citation.pk)
+    check_version(citation, expected_version)
     for fixed in ("claim", "source"):
         if fixed in data and data[fixed] != getattr(citation, fixed):
             raise InvalidInput(
@@ -306,8 +408,9 @@ def citation_update(*, citation: Citation, data: dict[str, Any]) -> Citation:
 
 
 @transaction.atomic
-def citation_delete(*, citation: Citation) -> None:
+def citation_delete(*, citation: Citation, expected_version: int | None = None) -> None:
     claim = Claim.objects.select_for_update().get(pk=citation.claim_id)
     citation = Citation.objects.select_for_update().get(pk=citation.pk)
+    check_version(citation, expected_version)
     _check_verdict_still_holds(claim, without=citation, stance_after=None)
     citation.delete()

@@ -1,19 +1,28 @@
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.generics import get_object_or_404
+from rest_framework.response import Response
 
 from claims import selectors, services
 from claims.filters import ArticleFilter, CitationFilter, ClaimFilter
-from claims.models import Claim
+from claims.history import claim_as_of, claim_history, parse_as_of
 from claims.serializers import (
     ArticleSerializer,
     ArticleWriteSerializer,
     CitationSerializer,
     CitationWriteSerializer,
+    ClaimHistoryEntrySerializer,
     ClaimSerializer,
     ClaimWriteSerializer,
-    StatusChangeSerializer,
     TransitionSerializer,
 )
+from config.concurrency import expected_version, requires_version
+from config.idempotency import idempotent
+from config.permissions import ReviewersOnly
+from config.schema import ErrorSerializer
 from config.viewsets import ServiceModelViewSet
 
 
@@ -23,7 +32,9 @@ from config.viewsets import ServiceModelViewSet
     create=extend_schema(summary="Create an article"),
     update=extend_schema(summary="Replace an article (claims stay anchored or the edit is refused)"),
     partial_update=extend_schema(summary="Edit an article (claims stay anchored or the edit is refused)"),
-    destroy=extend_schema(summary="Delete an article (refused while it has claims)"),
+    destroy=extend_schema(
+        summary="Move an article to the trash (refused while it has claims not in the trash)"
+    ),
 )
 class ArticleViewSet(ServiceModelViewSet):
     read_serializer_class = ArticleSerializer
@@ -39,20 +50,51 @@ class ArticleViewSet(ServiceModelViewSet):
     def perform_service_create(self, data):
         return services.article_create(created_by=self.request.user, **data)
 
-    def perform_service_update(self, instance, data):
-        return services.article_update(article=instance, data=data)
+    def perform_service_update(self, instance, data, *, expected_version):
+        return services.article_update(article=instance, data=data, expected_version=expected_version)
 
-    def perform_service_delete(self, instance):
-        services.article_delete(article=instance)
+    def perform_service_delete(self, instance, *, expected_version):
+        services.article_delete(article=instance, actor=self.request.user, expected_version=expected_version)
+
+    @extend_schema(
+        summary="Restore an article from the trash",
+        description="Reviewers only. 404 if the article is not in the trash.",
+        request=None,
+        responses={200: ArticleSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="restore", permission_classes=[ReviewersOnly])
+    def restore(self, request, pk=None):
+        article = get_object_or_404(selectors.trashed_articles(), pk=pk)
+        return self.read_response(services.article_restore(article=article, actor=request.user))
 
 
 @extend_schema_view(
     list=extend_schema(summary="List claims with their article, citations and status"),
-    retrieve=extend_schema(summary="Get a claim"),
+    retrieve=extend_schema(
+        summary="Get a claim, now or as it stood at a given moment",
+        parameters=[
+            OpenApiParameter(
+                "as_of",
+                OpenApiTypes.DATETIME,
+                description="Show the claim as it stood at this moment (ISO 8601 with a time zone, "
+                "e.g. `2024-05-01T12:00:00Z`), status and citations included, rebuilt from its "
+                "history. 404 if the claim did not exist then or was in the trash; a moment in "
+                "the future gives the current state. Sources and the article are shown as they "
+                "are today.",
+            )
+        ],
+        responses={
+            200: ClaimSerializer,
+            400: OpenApiResponse(
+                ErrorSerializer,
+                description="`as_of` is not an ISO 8601 timestamp with a time zone.",
+            ),
+        },
+    ),
     create=extend_schema(summary="Record a claim anchored on its exact quote"),
     update=extend_schema(summary="Replace a claim (refused while it has a verdict)"),
     partial_update=extend_schema(summary="Edit a claim (refused while it has a verdict)"),
-    destroy=extend_schema(summary="Delete a claim with its citations and history"),
+    destroy=extend_schema(summary="Move a claim to the trash, with its citations and history"),
 )
 class ClaimViewSet(ServiceModelViewSet):
     read_serializer_class = ClaimSerializer
@@ -65,24 +107,52 @@ class ClaimViewSet(ServiceModelViewSet):
     def get_queryset(self):
         if self.action == "history":
             # The history page needs the claim only to check it exists.
-            return Claim.objects.all()
+            return selectors.live_claims()
         return selectors.claim_list()
 
     def get_serializer_class(self):
         if self.action == "transition":
             return TransitionSerializer
         if self.action == "history":
-            return StatusChangeSerializer
+            return ClaimHistoryEntrySerializer
         return super().get_serializer_class()
+
+    def retrieve(self, request, *args, **kwargs):
+        raw = request.query_params.get("as_of")
+        if raw is None:
+            return super().retrieve(request, *args, **kwargs)
+        as_of = parse_as_of(raw)
+        claim = self.get_object()
+        if as_of >= timezone.now():
+            return super().retrieve(request, *args, **kwargs)
+        past = claim_as_of(claim_id=claim.pk, at=as_of)
+        if past is None:
+            raise NotFound(f"The claim did not exist at {as_of.isoformat()}.")
+        # No ETag: a past state is not something to base an edit on.
+        return Response(self.get_serializer(past).data)
 
     def perform_service_create(self, data):
         return services.claim_create(created_by=self.request.user, **data)
 
-    def perform_service_update(self, instance, data):
-        return services.claim_update(claim=instance, data=data)
+    def perform_service_update(self, instance, data, *, expected_version):
+        return services.claim_update(claim=instance, data=data, expected_version=expected_version)
 
-    def perform_service_delete(self, instance):
-        services.claim_delete(claim=instance)
+    def perform_service_delete(self, instance, *, expected_version):
+        services.claim_delete(claim=instance, actor=self.request.user, expected_version=expected_version)
+
+    @extend_schema(
+        summary="Restore a claim from the trash",
+        description=(
+            "Reviewers only. 404 if the claim is not in the trash; 409 while its article or a "
+            "source it cites is in the trash (restore those first)."
+        ),
+        request=None,
+        responses={200: ClaimSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="restore", permission_classes=[ReviewersOnly])
+    def restore(self, request, pk=None):
+        claim = get_object_or_404(selectors.trashed_claims(), pk=pk)
+        return self.read_response(services.claim_restore(claim=claim, actor=request.user))
 
     @extend_schema(
         summary="Change a claim's verification status",
@@ -91,35 +161,45 @@ class ClaimViewSet(ServiceModelViewSet):
             "verdict (`verified`, `partly_verified`, `disputed`, `refuted`, `unverifiable`) or reopen "
             "one, and always with a `rationale`. `verified` and `partly_verified` need a citation "
             "that supports the claim; `refuted` one that contradicts it. The claim and its history "
-            "row are written in one transaction."
+            "row are written in one transaction. Like an edit, it names the claim's version it is "
+            "based on (`If-Match` or `version`)."
         ),
         request=TransitionSerializer,
         responses={200: ClaimSerializer},
     )
     @action(detail=True, methods=["post"], url_path="transition")
+    @requires_version
+    @idempotent
     def transition(self, request, pk=None):
         claim = self.get_object()
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        expected = expected_version(request, claim)
         services.claim_transition(
             claim=claim,
             to=serializer.validated_data["status"],
             rationale=serializer.validated_data["rationale"],
             actor=request.user,
+            expected_version=expected,
         )
         return self.read_response(claim)
 
     @extend_schema(
-        summary="A claim's status history, newest first",
-        responses={200: StatusChangeSerializer(many=True)},
+        summary="A claim's history, newest first",
+        description=(
+            "Every status change, and every edit of the claim and of its citations (created, "
+            "changed, removed, deleted, restored), with who made it, when, through which door "
+            "(`api`, `admin`, `command`) and the values before and after. Recorded by database "
+            "triggers, so no way of writing escapes it; read-only."
+        ),
+        responses={200: ClaimHistoryEntrySerializer(many=True)},
         filters=False,
     )
     @action(detail=True, methods=["get"], url_path="history", filter_backends=[])
     def history(self, request, pk=None):
         claim = self.get_object()
-        queryset = selectors.claim_history(claim=claim)
-        page = self.paginate_queryset(queryset)
-        serializer = StatusChangeSerializer(page, many=True, context=self.get_serializer_context())
+        page = self.paginate_queryset(claim_history(claim=claim))
+        serializer = ClaimHistoryEntrySerializer(page, many=True, context=self.get_serializer_context())
         return self.get_paginated_response(serializer.data)
 
 
@@ -145,8 +225,8 @@ class CitationViewSet(ServiceModelViewSet):
     def perform_service_create(self, data):
         return services.citation_add(added_by=self.request.user, **data)
 
-    def perform_service_update(self, instance, data):
-        return services.citation_update(citation=instance, data=data)
+    def perform_service_update(self, instance, data, *, expected_version):
+        return services.citation_update(citation=instance, data=data, expected_version=expected_version)
 
-    def perform_service_delete(self, instance):
-        services.citation_delete(citation=instance)
+    def perform_service_delete(self, instance, *, expected_version):
+        services.citation_delete(citation=instance, expected_version=expected_version)

@@ -9,6 +9,12 @@ from rest_framework.views import APIView
 
 from config.roles import is_researcher, is_reviewer
 from config.serializers import StrictCharField
+from config.throttles import (
+    AnonRateThrottle,
+    LoginAddressThrottle,
+    LoginUsernameThrottle,
+    UserRateThrottle,
+)
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -35,6 +41,8 @@ class TokenView(APIView):
     """``POST`` a username and password to get a token; ``DELETE`` with a token revokes it."""
 
     permission_classes = [permissions.AllowAny]
+    # Password attempts are limited far more strictly than other requests.
+    throttle_classes = [UserRateThrottle, AnonRateThrottle, LoginAddressThrottle, LoginUsernameThrottle]
     serializer_class = TokenRequestSerializer
     # Signing in needs no credentials; revoking needs the token (401 without it).
     error_codes = {"POST": ("400",), "DELETE": ("401",)}
@@ -87,6 +95,20 @@ class TokenView(APIView):
             )
         if isinstance(request.auth, AuthToken):
             request.auth.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class AllTokensView(APIView):
+    """``DELETE`` revokes every token of the signed-in user: signing out everywhere."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    error_codes = ("401", "403")  # 403: a session request without its CSRF token
+
+    @extend_schema(
+        summary="Revoke all your tokens (sign out everywhere)", request=None, responses={204: None}
+    )
+    def delete(self, request):
+        AuthToken.objects.filter(user=request.user).delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -16,3 +16,22 @@ class RoleBasedAccess(permissions.BasePermission):
         if request.method == "DELETE":
             return is_reviewer(request.user)
         return is_researcher(request.user)
+
+
+class ReviewersOnly(permissions.BasePermission):
+    """Reviewers (and superusers) only, whatever the method: the trash and restoring from it."""
+
+    message = "Only reviewers may use the trash."
+
+    def has_permission(self, request, view) -> bool:
+        return is_reviewer(request.user)
+
+
+class SuperusersOnly(permissions.BasePermission):
+    """Superusers only: purging records for good."""
+
+    message = "Only superusers may purge records."
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and user.is_active and user.is_superuser)

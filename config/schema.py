@@ -3,6 +3,8 @@
 from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_serializer_context
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -28,6 +30,14 @@ class ErrorSerializer(serializers.Serializer):
     errors = ErrorItemSerializer(many=True, help_text="One entry per problem, each naming its field.")
 
 
+class ThrottledErrorSerializer(ErrorSerializer):
+    retry_after = serializers.IntegerField(help_text="Seconds to wait before trying again.")
+
+
+class StaleVersionErrorSerializer(ErrorSerializer):
+    current_version = serializers.IntegerField(help_text="The record's current version.")
+
+
 ERROR_DESCRIPTIONS = {
     "400": "Invalid input; `errors` names each field at fault.",
     "401": "Not authenticated: send `Authorization: Token <key>` or sign in.",
@@ -35,16 +45,111 @@ ERROR_DESCRIPTIONS = {
     "404": "No such record (or page).",
     "409": "Refused because of the record's current state (a rule of the workflow, a duplicate, "
     "or a record still in use).",
+    "412": "The version you sent is stale (`current_version` gives the current one), or `If-Match` "
+    "names another record; nothing was changed. Reload and try again.",
     "413": "Request body too large.",
+    "415": "The body's Content-Type is not JSON, a form or multipart, or the body cannot be read as it says.",
+    "422": "This `Idempotency-Key` was already used for another request (method, path or body).",
+    "428": "The request does not say which version it is based on: send `If-Match` or `version`.",
+    "429": "Too many requests: wait the `Retry-After` seconds and try again.",
 }
 
 
+RETRY_AFTER_HEADER = {
+    "Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait before trying again."}
+}
+
+
+ETAG_HEADER = {
+    "ETag": {
+        "schema": {"type": "string"},
+        "description": 'The record\'s version, e.g. `"claim-7-v3"`: send it back as `If-Match` to edit, '
+        "or as `If-None-Match` to read only if it changed.",
+    }
+}
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="The ETag of the version your change is based on (or send `version` in the body; one "
+    "of the two is required). `*` names no version. A stale one gives 412.",
+)
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="The ETag you hold: if it is still current, the answer is 304 with no body.",
+)
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description="Up to 255 printable ASCII characters (e.g. a UUID). Retrying with the same key "
+    "within 24 hours returns the first answer and creates nothing new; the same key with another "
+    "body is a 422.",
+)
+
+
+def _may_be_blank(field) -> bool:
+    """Whether a URL field can hold "": its own allow_blank, or (read-only fields carry
+    none) the blank flag of the model field behind it."""
+    if field.allow_blank:
+        return True
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    try:
+        return bool(model and model._meta.get_field(field.source).blank)
+    except Exception:  # a source that is no model field (a property, a dotted path)
+        return False
+
+
 class AutoSchema(openapi.AutoSchema):
+    def _insert_field_validators(self, field, schema):
+        super()._insert_field_validators(field, schema)
+        # An optional URL is stored as "" when absent, which is no "uri": say both are valid.
+        if isinstance(field, serializers.URLField) and _may_be_blank(field) and schema.get("format") == "uri":
+            schema.pop("format")
+            schema["anyOf"] = [{"format": "uri"}, {"maxLength": 0}]
+
+    def _action_flags(self) -> tuple[bool, bool, bool]:
+        """Whether the operation needs a version, honours Idempotency-Key, and answers
+        If-None-Match: every ServiceModelViewSet (config.viewsets) does so for its edits and
+        deletes, creates and reads; other actions say so with a marker."""
+        action = getattr(self.view, "action", None) or ""
+        handler = getattr(self.view, action, None)
+        service_viewset = getattr(self.view, "read_serializer_class", None) is not None
+        needs_version = getattr(handler, "requires_version", False) or (
+            service_viewset and action in ("update", "partial_update", "destroy")
+        )
+        is_idempotent = getattr(handler, "idempotent", False) or (service_viewset and action == "create")
+        is_conditional = service_viewset and action == "retrieve"
+        return needs_version, is_idempotent, is_conditional
+
+    def get_override_parameters(self):
+        flags = self._action_flags()
+        extra = [
+            param
+            for param, flag in zip((IF_MATCH, IDEMPOTENCY_KEY, IF_NONE_MATCH), flags, strict=True)
+            if flag
+        ]
+        return [*super().get_override_parameters(), *extra]
+
+    def _concurrency_codes(self) -> set[str]:
+        """config.concurrency refuses a stale or missing version, config.idempotency a reused key;
+        both answer 400 for a malformed header."""
+        needs_version, is_idempotent, _ = self._action_flags()
+        codes = set()
+        if needs_version:
+            codes |= {"400", "412", "428"}
+        if is_idempotent:
+            codes |= {"400", "422"}
+        return codes
+
     def _error_codes(self) -> set[str]:
         codes = {"401", "403"}
         has_path_param = "{" in self.path
         if self.method in WRITE_METHODS:
-            codes |= {"400", "413"}
+            codes |= {"400", "413", "415"}
         if self.method in WRITE_METHODS | {"DELETE"}:
             codes.add("409")
         if has_path_param or self._is_list_view():
@@ -81,12 +186,32 @@ class AutoSchema(openapi.AutoSchema):
         responses = super()._get_response_bodies(direction)
         if direction != "response":
             return responses
-        for code in sorted(self._error_codes()):
+        # Every operation is rate limited (config.throttles).
+        for code in sorted(self._error_codes() | {"429"} | self._concurrency_codes()):
             if code not in responses:
-                response = self._get_response_for_code(ErrorSerializer, code)
+                serializer = {"429": ThrottledErrorSerializer, "412": StaleVersionErrorSerializer}.get(
+                    code, ErrorSerializer
+                )
+                response = self._get_response_for_code(serializer, code)
                 response["description"] = ERROR_DESCRIPTIONS[code]
+                if code == "429":
+                    response["headers"] = RETRY_AFTER_HEADER
                 responses[code] = response
+        self._add_etag_headers(responses)
         return responses
+
+    def _add_etag_headers(self, responses: dict) -> None:
+        needs_version, is_idempotent, is_conditional = self._action_flags()
+        if not (needs_version or is_idempotent or is_conditional):
+            return
+        for code in ("200", "201"):
+            if code in responses:
+                responses[code]["headers"] = {**responses[code].get("headers", {}), **ETAG_HEADER}
+        if is_conditional:
+            responses["304"] = {
+                "description": "Not modified: `If-None-Match` names the current ETag. No body.",
+                "headers": ETAG_HEADER,
+            }
 
 
 class TokenScheme(OpenApiAuthenticationExtension):
@@ -101,3 +226,14 @@ class TokenScheme(OpenApiAuthenticationExtension):
             "description": "Token-based authentication: `Authorization: Token <key>`. "
             "Get a key from `POST /api/v1/auth/token/`.",
         }
+
+
+def allow_empty_query_values(result, generator, request, public):
+    """An empty query parameter means "not given" (HTML filter forms send every field), so
+    the schema says so; drf-spectacular postprocessing hook."""
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                if parameter.get("in") == "query":
+                    parameter["allowEmptyValue"] = True
+    return result

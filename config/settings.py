@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers as default_cors_headers
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_list
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "rest_framework",
     "knox",
+    "corsheaders",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -67,6 +69,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every answer (a 413 or a redirect included) carries the CORS headers.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -129,8 +133,57 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 LOGIN_URL = "rest_framework:login"
 LOGIN_REDIRECT_URL = "/api/v1/"
 
+# History events are stamped with the moment of the change, not the start of its transaction,
+# so that the events of one long transaction keep their order and as_of sees each of them.
+PGHISTORY_CREATED_AT_FUNCTION = "clock_timestamp()"
+
 # Anonymous clients may read (never write) when this is on.
 CLAIMTRACK_PUBLIC_READ = env_bool("CLAIMTRACK_PUBLIC_READ")
+
+# Browsers on other origins may call the API only from origins listed here (none by default).
+CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_HEADERS = (*default_cors_headers, "if-match", "if-none-match", "idempotency-key")
+CORS_EXPOSE_HEADERS = ["ETag", "Retry-After", "Location", "Idempotent-Replayed"]
+
+# The shared cache holds the request rate counters, so every worker process counts together:
+# Redis when REDIS_URL is set, else a table in the database (created by `migrate`).
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+CACHE_TABLE = "claimtrack_cache"
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "claimtrack"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "claimtrack"),
+            # Culling drops counters at random; keep enough room for every active client.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+
+
+def _rate(name: str, default: str) -> str | None:
+    """A rate such as "600/minute" (per second, minute, hour or day); "off" turns it off."""
+    value = os.environ.get(name, "").strip() or default
+    return None if value.lower() == "off" else value
+
+
+# Read by config.throttles on every request (tests change them with the settings fixture).
+CLAIMTRACK_THROTTLE_RATES = {
+    "user": _rate("THROTTLE_USER", "600/minute"),
+    "anon": _rate("THROTTLE_ANON", "60/minute"),
+    # Password attempts at POST /api/v1/auth/token/, per client address and per username.
+    "login_address": _rate("THROTTLE_LOGIN_ADDRESS", "5/minute"),
+    "login_username": _rate("THROTTLE_LOGIN_USERNAME", "5/minute"),
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -157,6 +210,10 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "DEFAULT_THROTTLE_CLASSES": ["config.throttles.UserRateThrottle", "config.throttles.AnonRateThrottle"],
+    # Proxies in front of the app whose X-Forwarded-For is trusted; with 0 the client address
+    # is REMOTE_ADDR, so a client cannot dodge the limits by sending its own X-Forwarded-For.
+    "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")),
     "DATETIME_FORMAT": "iso-8601",
 }
 
@@ -191,6 +248,10 @@ SPECTACULAR_SETTINGS = {
         "CitationStanceEnum": "claims.models.CitationStance",
     },
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.schema.allow_empty_query_values",
+    ],
 }
 
 if not DEBUG:

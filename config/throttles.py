@@ -1,8 +1,11 @@
 """Request rate limits, counted in the shared cache so every worker process agrees.
 
 Rates are read from ``settings.CLAIMTRACK_THROTTLE_RATES`` on each request (not frozen at
-import like DRF's defaults), so deployments and tests can change them.
+import like DRF's defaults), so deployments and tests can change them. A rate of ``None``
+turns a limit off.
 """
+
+import hashlib
 
 from django.conf import settings
 from rest_framework import throttling
@@ -27,6 +30,8 @@ class LoginAddressThrottle(SettingsRateMixin, throttling.SimpleRateThrottle):
     scope = "login_address"
 
     def get_cache_key(self, request, view):
+        if request.method != "POST":  # only signing in tries a password
+            return None
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
@@ -36,10 +41,15 @@ class LoginUsernameThrottle(SettingsRateMixin, throttling.SimpleRateThrottle):
     scope = "login_username"
 
     def get_cache_key(self, request, view):
+        if request.method != "POST":
+            return None
         try:
             username = request.data.get("username")
         except AttributeError:  # a body that is not an object: nothing to count it against
             return None
         if not isinstance(username, str) or not username.strip():
             return None
-        return self.cache_format % {"scope": self.scope, "ident": username.strip().lower()[:150]}
+        # Hashed: the cache (a shared table or Redis) never holds usernames typed at the door,
+        # and any text, however long or odd, makes a valid cache key.
+        ident = hashlib.sha256(username.strip().lower().encode("utf-8", "surrogatepass")).hexdigest()
+        return self.cache_format % {"scope": self.scope, "ident": ident}

@@ -4,8 +4,9 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from claims.trash import TrashViewSet
 from claims.views import ArticleViewSet, CitationViewSet, ClaimViewSet
-from config.auth_views import MeView, TokenView
+from config.auth_views import AllTokensView, MeView, TokenView
 from sources.views import PublisherViewSet, SourceViewSet
 
 router = DefaultRouter()
@@ -14,10 +15,12 @@ router.register("sources", SourceViewSet, basename="source")
 router.register("articles", ArticleViewSet, basename="article")
 router.register("claims", ClaimViewSet, basename="claim")
 router.register("citations", CitationViewSet, basename="citation")
+router.register("trash", TrashViewSet, basename="trash")
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/api/v1/", permanent=False)),
     path("api/v1/auth/token/", TokenView.as_view(), name="auth-token"),
+    path("api/v1/auth/tokens/", AllTokensView.as_view(), name="auth-tokens"),
     path("api/v1/auth/me/", MeView.as_view(), name="auth-me"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,21 +1,28 @@
 """Viewset plumbing shared by every resource: input validated by one serializer, the
-write done by a service, the answer rendered by another serializer from the selector."""
+write done by a service, the answer rendered by another serializer from the selector.
+
+Reads and writes carry the record's ETag; edits and deletes name the version they are
+based on (config.concurrency); creates honour ``Idempotency-Key`` (config.idempotency)."""
 
 from typing import Any
 
+from django.http import HttpResponseNotModified
 from rest_framework import mixins, status, viewsets
 from rest_framework.response import Response
+
+from config.concurrency import etag_for, expected_version, not_modified
+from config.idempotency import idempotent
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
 class ServiceModelViewSet(
     mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
     """Subclasses name ``read_serializer_class`` and ``write_serializer_class`` and
-    implement ``perform_service_create/update/delete``."""
+    implement ``perform_service_create/update/delete``; update and delete receive the
+    ``expected_version`` to hand to the service, which checks it under its row lock."""
 
     read_serializer_class: type
     write_serializer_class: type
@@ -27,23 +34,41 @@ class ServiceModelViewSet(
             return self.write_serializer_class
         return self.read_serializer_class
 
-    def read_response(self, instance, status_code: int = status.HTTP_200_OK) -> Response:
+    def read_response(self, instance, status_code: int = status.HTTP_200_OK, headers=None) -> Response:
         fresh = self.get_queryset().get(pk=instance.pk)
         serializer = self.read_serializer_class(fresh, context=self.get_serializer_context())
-        return Response(serializer.data, status=status_code)
+        return Response(
+            serializer.data, status=status_code, headers={"ETag": etag_for(fresh), **(headers or {})}
+        )
 
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        if not_modified(request, instance):
+            response = HttpResponseNotModified()
+            response["ETag"] = etag_for(instance)
+            return response
+        serializer = self.get_serializer(instance)
+        return Response(serializer.data, headers={"ETag": etag_for(instance)})
+
+    @idempotent
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        instance = self.perform_service_create(dict(serializer.validated_data))
-        return self.read_response(instance, status.HTTP_201_CREATED)
+        data = dict(serializer.validated_data)
+        data.pop("version", None)  # a new record has no version to be based on
+        instance = self.perform_service_create(data)
+        location = self.reverse_action("detail", args=[instance.pk])
+        return self.read_response(instance, status.HTTP_201_CREATED, headers={"Location": location})
 
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
         instance = self.get_object()
         serializer = self.get_serializer(instance, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        instance = self.perform_service_update(instance, dict(serializer.validated_data))
+        expected = expected_version(request, instance)
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        instance = self.perform_service_update(instance, data, expected_version=expected)
         return self.read_response(instance)
 
     def partial_update(self, request, *args, **kwargs):
@@ -51,14 +76,15 @@ class ServiceModelViewSet(
         return self.update(request, *args, **kwargs)
 
     def destroy(self, request, *args, **kwargs):
-        self.perform_service_delete(self.get_object())
+        instance = self.get_object()
+        self.perform_service_delete(instance, expected_version=expected_version(request, instance))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def perform_service_create(self, data: dict[str, Any]):
         raise NotImplementedError
 
-    def perform_service_update(self, instance, data: dict[str, Any]):
+    def perform_service_update(self, instance, data: dict[str, Any], *, expected_version: int):
         raise NotImplementedError
 
-    def perform_service_delete(self, instance) -> None:
+    def perform_service_delete(self, instance, *, expected_version: int) -> None:
         raise NotImplementedError

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy
 
 from config.errors import DomainError
@@ -176,6 +177,76 @@ class ServiceModelAdmin(admin.ModelAdmin):
         return None
 
 
+class TrashFilter(admin.SimpleListFilter):
+    """Lists show what is not in the trash; this filter shows the trash instead."""
+
+    title = "trash"
+    parameter_name = "trash"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "In the trash")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(deleted_at__isnull=False)
+        return queryset.filter(deleted_at__isnull=True)
+
+
+class TrashModelAdmin(ServiceModelAdmin):
+    """For trashable records: deleting moves a record to the trash (``service_delete``),
+    and records in the trash are unknown to every page (change, delete, autocomplete) but
+    the list filtered on the trash, whose "Restore selected" action brings them back."""
+
+    actions = [*ServiceModelAdmin.actions, "restore_selected"]
+
+    def service_restore(self, request, obj: models.Model) -> None:
+        raise NotImplementedError
+
+    def service_blockers(self, obj: models.Model) -> list[str]:
+        """What keeps ``obj`` out of the trash, as lines for the confirmation page."""
+        return []
+
+    def get_list_filter(self, request):
+        return (*super().get_list_filter(request), TrashFilter)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        match = request.resolver_match
+        changelist = f"{self.opts.app_label}_{self.opts.model_name}_changelist"
+        if match is not None and match.url_name == changelist:
+            return queryset  # TrashFilter chooses
+        return queryset.filter(deleted_at__isnull=True)
+
+    def get_deleted_objects(self, objs, request):
+        # Nothing goes to the trash with a record; the service decides what blocks the move.
+        objs = list(objs)
+        deleted = [f"{capfirst(self.opts.verbose_name)}: {obj}" for obj in objs]
+        perms_needed = set() if self.has_delete_permission(request) else {str(self.opts.verbose_name)}
+        confirmed = request.method == "POST" and request.POST.get("post")
+        protected = [] if confirmed else [line for obj in objs for line in self.service_blockers(obj)]
+        return deleted, {self.opts.verbose_name_plural: len(objs)}, perms_needed, protected
+
+    @admin.action(permissions=["delete"], description="Restore selected from the trash")
+    def restore_selected(self, request, queryset):
+        """Each record is restored by the service in its own transaction; refusals are listed."""
+        restored, refused = 0, []
+        for obj in queryset.order_by("pk"):
+            try:
+                with transaction.atomic():
+                    self.service_restore(request, obj)
+                    self.log_change(request, obj, "Restored from the trash.")
+            except DomainError as error:
+                refused.append(f"“{obj}”: {error.message}")
+            else:
+                restored += 1
+        if restored:
+            self.message_user(
+                request, f"Restored {restored} {model_ngettext(self.opts, restored)}.", messages.SUCCESS
+            )
+        if refused:
+            self.message_user(request, f"Not restored ({len(refused)}): " + " ".join(refused), messages.ERROR)
+
+
 # Publishers and sources -----------------------------------------------------------------
 
 
@@ -209,7 +280,7 @@ class PublisherAdmin(ServiceModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(ServiceModelAdmin):
+class SourceAdmin(TrashModelAdmin):
     list_display = ("title", "kind", "publisher", "published_on", "identifier")
     list_filter = ("kind", "publisher")
     list_select_related = ("publisher",)
@@ -237,7 +308,15 @@ class SourceAdmin(ServiceModelAdmin):
         return services.source_update(source=obj, data=data)
 
     def service_delete(self, request, obj):
-        services.source_delete(source=obj)
+        services.source_delete(source=obj, actor=request.user)
+
+    def service_restore(self, request, obj):
+        services.source_restore(source=obj, actor=request.user)
+
+    def service_blockers(self, obj):
+        blockers = services.source_blockers(obj)
+        lines = [f"Claim {pk} cites it" for pk in blockers["claims"]]
+        return lines + [f"Source {pk} relies on it" for pk in blockers["sources"]]
 
     def save_related(self, request, form, formsets, change):
         # relies_on was written by the service in save_model; the form must not set it again.

@@ -1,13 +1,15 @@
 from rest_framework import serializers
 
+from config.concurrency import version_field
 from config.serializers import ModelSerializer
 from sources.models import Publisher, Source
+from sources.selectors import live_sources
 
 
 class PublisherSerializer(ModelSerializer):
     class Meta:
         model = Publisher
-        fields = ["id", "name", "kind", "country", "url", "created_at", "updated_at"]
+        fields = ["id", "name", "kind", "country", "url", "created_at", "updated_at", "version"]
         read_only_fields = ["id", "created_at", "updated_at"]
         validators = []  # uniqueness is checked by the service, which answers 409
 
@@ -20,6 +22,12 @@ class PublisherSerializer(ModelSerializer):
         if value and (len(value) != 2 or not value.isascii() or not value.isalpha()):
             raise serializers.ValidationError("Give an ISO 3166-1 alpha-2 code such as 'US'.", code="invalid")
         return value.upper()
+
+
+class PublisherWriteSerializer(PublisherSerializer):
+    """A publisher as written: the same fields, and the version the edit is based on."""
+
+    version = version_field()
 
 
 class PublisherSummarySerializer(ModelSerializer):
@@ -59,6 +67,7 @@ class SourceSerializer(ModelSerializer):
         fields = [
             "id", "kind", "title", "publisher", "authors", "url", "archived_url", "published_on",
             "accessed_on", "identifier", "language", "summary", "relies_on", "created_at", "updated_at",
+            "version",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -68,16 +77,18 @@ class SourceWriteSerializer(ModelSerializer):
 
     relies_on = serializers.PrimaryKeyRelatedField(
         many=True,
-        queryset=Source.objects.all(),
+        queryset=live_sources(),
         required=False,
         help_text="Ids of the sources this one depends on (a newspaper report on a command's review).",
     )
+
+    version = version_field()
 
     class Meta:
         model = Source
         fields = [
             "kind", "title", "publisher", "authors", "url", "archived_url", "published_on",
-            "accessed_on", "identifier", "language", "summary", "relies_on",
+            "accessed_on", "identifier", "language", "summary", "relies_on", "version",
         ]  # fmt: skip
         validators = []
         # URL uniqueness is checked by the service on the normalised URL, which answers 409.

@@ -3,10 +3,20 @@
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models.functions import Lower
 
+from config.concurrency import check_version
 from config.errors import Conflict, InvalidInput
+from config.trash import (
+    move_to_trash,
+    require_in_trash,
+    require_not_in_trash,
+    require_reviewer,
+    require_superuser,
+    take_out_of_trash,
+)
 from sources.models import Publisher, Source, SourceReliance
 from sources.urls_normal import normalize_url
 
@@ -56,8 +66,11 @@ def publisher_create(
 
 
 @transaction.atomic
-def publisher_update(*, publisher: Publisher, data: dict[str, Any]) -> Publisher:
+def publisher_update(
+    *, publisher: Publisher, data: dict[str, Any], expected_version: int | None = None
+) -> Publisher:
     publisher = Publisher.objects.select_for_update().get(pk=publisher.pk)
+    check_version(publisher, expected_version)
     if "name" in data:
         data["name"] = data["name"].strip()
         _check_publisher_name(data["name"], exclude_id=publisher.pk)
@@ -73,9 +86,11 @@ def publisher_update(*, publisher: Publisher, data: dict[str, Any]) -> Publisher
 
 
 @transaction.atomic
-def publisher_delete(*, publisher: Publisher) -> None:
-    """A publisher that still has sources or articles cannot be deleted."""
+def publisher_delete(*, publisher: Publisher, expected_version: int | None = None) -> None:
+    """A publisher that still has sources or articles cannot be deleted, even when they are
+    all in the trash: restoring them needs their publisher (purge them first)."""
     publisher = Publisher.objects.select_for_update().get(pk=publisher.pk)
+    check_version(publisher, expected_version)
     source_ids = list(publisher.sources.values_list("id", flat=True)[:50])
     article_ids = list(publisher.articles.values_list("id", flat=True)[:50])
     if source_ids or article_ids:
@@ -93,13 +108,15 @@ def _check_source_url(url: str, *, exclude_id: int | None = None) -> None:
     clash = Source.objects.filter(url=url)
     if exclude_id is not None:
         clash = clash.exclude(id=exclude_id)
-    existing = clash.values_list("id", flat=True).first()
+    existing = clash.values_list("id", "deleted_at").first()
     if existing is not None:
+        # URLs stay unique across the trash, so restoring a source never clashes.
+        where = " in the trash (restore or purge it)" if existing[1] is not None else ""
         raise Conflict(
-            f"Source {existing} already has this URL.",
+            f"Source {existing[0]}{where} already has this URL.",
             field="url",
             code="duplicate",
-            extra={"existing_id": existing},
+            extra={"existing_id": existing[0]},
         )
 
 
@@ -108,6 +125,7 @@ def _set_relies_on(source: Source, relies_on: Iterable[Source]) -> None:
     wanted = {other.pk: other for other in relies_on}
     if source.pk in wanted:
         raise InvalidInput("A source cannot rely on itself.", field="relies_on", code="self_reliance")
+    require_live_sources(wanted.keys(), field="relies_on")
     current = set(source.reliance_links.values_list("relies_on_id", flat=True))
     source.reliance_links.exclude(relies_on_id__in=wanted.keys()).delete()
     SourceReliance.objects.bulk_create(
@@ -131,8 +149,9 @@ def source_create(*, relies_on: Iterable[Source] = (), **fields: Any) -> Source:
 
 
 @transaction.atomic
-def source_update(*, source: Source, data: dict[str, Any]) -> Source:
+def source_update(*, source: Source, data: dict[str, Any], expected_version: int | None = None) -> Source:
     source = Source.objects.select_for_update().get(pk=source.pk)
+    check_version(source, expected_version)
     relies_on = data.pop("relies_on", None)
     if "url" in data:
         data["url"] = _normal_url(data["url"])
@@ -148,22 +167,87 @@ def source_update(*, source: Source, data: dict[str, Any]) -> Source:
     return source
 
 
+def require_live_sources(ids: Iterable[int], *, field: str) -> None:
+    """Nothing live may point at a source in the trash. Locks the sources named, so a
+    concurrent trash move waits for (and then sees) the new link."""
+    named = Source.objects.select_for_update().filter(pk__in=list(ids)).order_by("id")
+    trashed = [pk for pk, deleted_at in named.values_list("id", "deleted_at") if deleted_at is not None]
+    if trashed:
+        raise Conflict(
+            f"Sources {trashed} are in the trash; restore them first.",
+            field=field,
+            code="in_trash",
+            extra={"sources": trashed},
+        )
+
+
+def source_blockers(source: Source) -> dict[str, list[int]]:
+    """What keeps a source out of the trash: the claims (not in the trash) that cite it and
+    the sources (not in the trash) that rely on it, up to 200 of each."""
+    return {
+        "claims": _citing_claim_ids(source.citations.filter(claim__deleted_at__isnull=True)),
+        "sources": _dependent_ids(source.dependent_links.filter(source__deleted_at__isnull=True)),
+    }
+
+
+def _citing_claim_ids(citations) -> list[int]:
+    return list(citations.order_by("claim_id").values_list("claim_id", flat=True).distinct()[:200])
+
+
+def _dependent_ids(links) -> list[int]:
+    return list(links.order_by("source_id").values_list("source_id", flat=True)[:200])
+
+
 @transaction.atomic
-def source_delete(*, source: Source) -> None:
-    """A source still cited by a claim, or relied on by another source, cannot be deleted."""
+def source_delete(*, source: Source, actor: User, expected_version: int | None = None) -> None:
+    """Move a source to the trash. A source still cited by a claim that is not in the
+    trash, or relied on by a source that is not, cannot be moved (409 listing them)."""
+    require_reviewer(actor, "delete sources")
     source = Source.objects.select_for_update().get(pk=source.pk)
-    claim_ids = sorted(set(source.citations.values_list("claim_id", flat=True)[:200]))
-    dependent_ids = list(source.dependent_links.values_list("source_id", flat=True)[:200])
-    if claim_ids:
+    check_version(source, expected_version)
+    require_not_in_trash(source, "source")
+    blockers = source_blockers(source)
+    if blockers["claims"]:
         raise Conflict(
             "The source is still cited; remove the citations first.",
             code="in_use",
-            extra={"claims": claim_ids},
+            extra={"claims": blockers["claims"]},
         )
-    if dependent_ids:
+    if blockers["sources"]:
         raise Conflict(
             "Other sources rely on this one; remove those links first.",
             code="in_use",
-            extra={"sources": dependent_ids},
+            extra={"sources": blockers["sources"]},
+        )
+    move_to_trash(source, actor)
+
+
+@transaction.atomic
+def source_restore(*, source: Source, actor: User) -> Source:
+    """Bring a source back from the trash. Refused while a source it relies on is still in
+    the trash (restore that one first), so no live source ever rests on a trashed one."""
+    require_reviewer(actor, "restore sources")
+    source = Source.objects.select_for_update().get(pk=source.pk)
+    require_in_trash(source, "source")
+    require_live_sources(source.reliance_links.values_list("relies_on_id", flat=True), field="relies_on")
+    take_out_of_trash(source)
+    return source
+
+
+@transaction.atomic
+def source_purge(*, source: Source, actor: User) -> None:
+    """Delete a trashed source for good (superusers). Refused while a claim in the trash
+    still cites it or a trashed source relies on it: purge those first. Its history events
+    stay."""
+    require_superuser(actor, "purge records")
+    source = Source.objects.select_for_update().get(pk=source.pk)
+    require_in_trash(source, "source")
+    claim_ids = _citing_claim_ids(source.citations.all())
+    dependent_ids = _dependent_ids(source.dependent_links.all())
+    if claim_ids or dependent_ids:
+        raise Conflict(
+            "Claims or sources in the trash still refer to this source; purge them first.",
+            code="in_use",
+            extra={"claims": claim_ids, "sources": dependent_ids},
         )
     source.delete()

@@ -1,9 +1,17 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 
+from config.permissions import ReviewersOnly
 from config.viewsets import ServiceModelViewSet
 from sources import selectors, services
 from sources.filters import PublisherFilter, SourceFilter
-from sources.serializers import PublisherSerializer, SourceSerializer, SourceWriteSerializer
+from sources.serializers import (
+    PublisherSerializer,
+    PublisherWriteSerializer,
+    SourceSerializer,
+    SourceWriteSerializer,
+)
 
 
 @extend_schema_view(
@@ -16,7 +24,7 @@ from sources.serializers import PublisherSerializer, SourceSerializer, SourceWri
 )
 class PublisherViewSet(ServiceModelViewSet):
     read_serializer_class = PublisherSerializer
-    write_serializer_class = PublisherSerializer
+    write_serializer_class = PublisherWriteSerializer
     filterset_class = PublisherFilter
     search_fields = ["name", "country"]
     ordering_fields = ["name", "kind", "country", "created_at", "updated_at", "id"]
@@ -28,11 +36,11 @@ class PublisherViewSet(ServiceModelViewSet):
     def perform_service_create(self, data):
         return services.publisher_create(**data)
 
-    def perform_service_update(self, instance, data):
-        return services.publisher_update(publisher=instance, data=data)
+    def perform_service_update(self, instance, data, *, expected_version):
+        return services.publisher_update(publisher=instance, data=data, expected_version=expected_version)
 
-    def perform_service_delete(self, instance):
-        services.publisher_delete(publisher=instance)
+    def perform_service_delete(self, instance, *, expected_version):
+        services.publisher_delete(publisher=instance, expected_version=expected_version)
 
 
 @extend_schema_view(
@@ -41,7 +49,7 @@ class PublisherViewSet(ServiceModelViewSet):
     create=extend_schema(summary="Create a source"),
     update=extend_schema(summary="Replace a source"),
     partial_update=extend_schema(summary="Edit a source"),
-    destroy=extend_schema(summary="Delete a source (refused while it is cited or relied on)"),
+    destroy=extend_schema(summary="Move a source to the trash (refused while it is cited or relied on)"),
 )
 class SourceViewSet(ServiceModelViewSet):
     read_serializer_class = SourceSerializer
@@ -57,8 +65,22 @@ class SourceViewSet(ServiceModelViewSet):
     def perform_service_create(self, data):
         return services.source_create(**data)
 
-    def perform_service_update(self, instance, data):
-        return services.source_update(source=instance, data=data)
+    def perform_service_update(self, instance, data, *, expected_version):
+        return services.source_update(source=instance, data=data, expected_version=expected_version)
 
-    def perform_service_delete(self, instance):
-        services.source_delete(source=instance)
+    def perform_service_delete(self, instance, *, expected_version):
+        services.source_delete(source=instance, actor=self.request.user, expected_version=expected_version)
+
+    @extend_schema(
+        summary="Restore a source from the trash",
+        description=(
+            "Reviewers only. 404 if the source is not in the trash; 409 while a source it relies "
+            "on is in the trash (restore that one first)."
+        ),
+        request=None,
+        responses={200: SourceSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="restore", permission_classes=[ReviewersOnly])
+    def restore(self, request, pk=None):
+        source = get_object_or_404(selectors.trashed_sources(), pk=pk)
+        return self.read_response(services.source_restore(source=source, actor=request.user))

@@ -1,3 +1,5 @@
+import importlib
+
 import pytest
 from django.test import Client
 from rest_framework.test import APIClient
@@ -9,6 +11,22 @@ from tests.factories import ResearcherFactory, ReviewerFactory, UserFactory
 def _fast_password_hashing(settings):
     """Django's default PBKDF2 takes most of a second per user; tests need no strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _no_throttling(settings):
+    """Rate limits off, so query counts and long test sequences do not depend on the cache;
+    tests/config/test_throttling.py turns them on with the rates it needs."""
+    settings.CLAIMTRACK_THROTTLE_RATES = dict.fromkeys(settings.CLAIMTRACK_THROTTLE_RATES)
+
+
+@pytest.fixture
+def working_groups(transactional_db):
+    """A transactional test empties every table when it ends, the working groups included;
+    recreate them (with their permissions) as the roles migration does."""
+    from django.apps import apps
+
+    importlib.import_module("config.migrations.0001_roles").create_groups(apps, None)
 
 
 @pytest.fixture

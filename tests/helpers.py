@@ -16,3 +16,16 @@ def assert_error(response, status_code: int, code: str | None = None) -> dict:
 
 def error_fields(body: dict) -> list:
     return [error["field"] for error in body["errors"]]
+
+
+def etag(instance) -> str:
+    """The record's current ETag, its version read from the database (not from ``instance``)."""
+    model = type(instance)
+    version = model._base_manager.filter(pk=instance.pk).values_list("version", flat=True).get()
+    return f'"{model._meta.model_name}-{instance.pk}-v{version}"'
+
+
+def if_match(instance) -> dict:
+    """Request headers basing a write on the record's current version: ``client.patch(url,
+    data, **if_match(claim))``."""
+    return {"HTTP_IF_MATCH": etag(instance)}

@@ -408,9 +408,10 @@ def test_reviewer_deletes_claim_with_its_history(reviewer_admin, reviewer):
     assert reviewer_admin.get(url).status_code == 200
     response = reviewer_admin.post(url, {"post": "yes"})
     assert response.status_code == 302
-    assert not Claim.objects.exists()
-    assert not Citation.objects.exists()
-    assert not StatusChange.objects.exists()
+    # In the trash, with its citations and history.
+    assert Claim.objects.get(pk=claim.pk).deleted_at is not None
+    assert Citation.objects.filter(claim=claim).count() == 1
+    assert StatusChange.objects.filter(claim=claim).count() == 1
 
 
 # History ------------------------------------------------------------------------------------

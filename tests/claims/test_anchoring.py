@@ -8,6 +8,7 @@ from claims.demo.loader import article_body
 from claims.models import Claim
 from config.errors import InvalidInput
 from tests.factories import ArticleFactory, ClaimFactory
+from tests.helpers import if_match
 
 BODY = "Rockets hit the zone. Officials said rockets hit the zone again."
 REPEATED = "rockets hit the zone"  # lower case: occurs once ("Rockets" is capitalised)
@@ -245,7 +246,7 @@ def test_patch_quote_reanchors(researcher_client, article):
     claim = claim_on(article, REPEATED)
     new_quote = "Officials said"
     response = researcher_client.patch(
-        reverse("claim-detail", args=[claim.pk]), {"quote": new_quote}, format="json"
+        reverse("claim-detail", args=[claim.pk]), {"quote": new_quote}, format="json", **if_match(claim)
     )
     assert response.status_code == 200, response.data
     start = BODY.index(new_quote)
@@ -258,7 +259,7 @@ def test_patch_quote_start_picks_another_occurrence(researcher_client, article):
     claim = claim_on(article, TWICE)
     second = BODY.index(TWICE, claim.quote_start + 1)
     response = researcher_client.patch(
-        reverse("claim-detail", args=[claim.pk]), {"quote_start": second}, format="json"
+        reverse("claim-detail", args=[claim.pk]), {"quote_start": second}, format="json", **if_match(claim)
     )
     assert response.status_code == 200, response.data
     claim.refresh_from_db()
@@ -268,7 +269,10 @@ def test_patch_quote_start_picks_another_occurrence(researcher_client, article):
 def test_patch_quote_not_in_body_is_refused(researcher_client, article):
     claim = claim_on(article, REPEATED)
     response = researcher_client.patch(
-        reverse("claim-detail", args=[claim.pk]), {"quote": "eight missiles"}, format="json"
+        reverse("claim-detail", args=[claim.pk]),
+        {"quote": "eight missiles"},
+        format="json",
+        **if_match(claim),
     )
     assert response.status_code == 400
     assert error_fields(response) == ["quote"]
@@ -280,7 +284,7 @@ def test_patch_article_reanchors_in_the_new_body(researcher_client, article):
     claim = claim_on(article, REPEATED)
     other = ArticleFactory(body="Preface. " + BODY)
     response = researcher_client.patch(
-        reverse("claim-detail", args=[claim.pk]), {"article": other.pk}, format="json"
+        reverse("claim-detail", args=[claim.pk]), {"article": other.pk}, format="json", **if_match(claim)
     )
     assert response.status_code == 200, response.data
     claim.refresh_from_db()
@@ -293,7 +297,7 @@ def test_patch_article_whose_body_lacks_the_quote_is_refused(researcher_client, 
     claim = claim_on(article, REPEATED)
     other = ArticleFactory(body="Nothing of the kind happened.")
     response = researcher_client.patch(
-        reverse("claim-detail", args=[claim.pk]), {"article": other.pk}, format="json"
+        reverse("claim-detail", args=[claim.pk]), {"article": other.pk}, format="json", **if_match(claim)
     )
     assert response.status_code == 400
     assert error_fields(response) == ["quote"]
@@ -306,10 +310,15 @@ def test_resending_the_same_quote_keeps_the_chosen_occurrence(researcher_client,
     second = BODY.index(TWICE, BODY.index(TWICE) + 1)
     claim = ClaimFactory(article=article, quote=TWICE, quote_start=second, quote_end=second + len(TWICE))
     url = reverse("claim-detail", args=[claim.pk])
-    patched = researcher_client.patch(url, {"quote": TWICE, "article": article.pk}, format="json")
+    patched = researcher_client.patch(
+        url, {"quote": TWICE, "article": article.pk}, format="json", **if_match(claim)
+    )
     assert patched.status_code == 200, patched.data
     put = researcher_client.put(
-        url, {"article": article.pk, "statement": "Hit again.", "quote": TWICE}, format="json"
+        url,
+        {"article": article.pk, "statement": "Hit again.", "quote": TWICE},
+        format="json",
+        **if_match(claim),
     )
     assert put.status_code == 200, put.data
     assert (put.data["quote_start"], put.data["quote_end"]) == (second, second + len(TWICE))

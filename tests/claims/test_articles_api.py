@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from claims.models import Article, Claim
 from tests.factories import ARTICLE_BODY, ArticleFactory, ClaimFactory, PublisherFactory
-from tests.helpers import assert_error
+from tests.helpers import assert_error, if_match
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,9 @@ def test_researcher_creates_article(researcher_client, researcher):
 
 def test_researcher_edits_article(researcher_client):
     article = ArticleFactory(title="Before")
-    response = researcher_client.patch(detail_url(article), {"title": "After", "byline": "B. Writer"})
+    response = researcher_client.patch(
+        detail_url(article), {"title": "After", "byline": "B. Writer"}, **if_match(article)
+    )
     assert response.status_code == 200, response.data
     article.refresh_from_db()
     assert (article.title, article.byline) == ("After", "B. Writer")
@@ -51,8 +53,8 @@ def test_outsiders_may_not_write_articles(request, client_name, status_code):
     client = request.getfixturevalue(client_name)
     article = ArticleFactory(title="Keep")
     assert_error(client.post(reverse("article-list"), {"title": "New"}), status_code)
-    assert_error(client.patch(detail_url(article), {"title": "Changed"}), status_code)
-    assert_error(client.delete(detail_url(article)), status_code)
+    assert_error(client.patch(detail_url(article), {"title": "Changed"}, **if_match(article)), status_code)
+    assert_error(client.delete(detail_url(article), **if_match(article)), status_code)
     assert list(Article.objects.values_list("title", flat=True)) == ["Keep"]
 
 
@@ -70,7 +72,9 @@ def test_article_url_unique_when_present(researcher_client):
 def test_article_edit_onto_another_url_is_refused(researcher_client):
     ArticleFactory(url="https://blog.example.org/a")
     other = ArticleFactory(url="https://blog.example.org/b")
-    response = researcher_client.patch(detail_url(other), {"url": "https://blog.example.org/a"})
+    response = researcher_client.patch(
+        detail_url(other), {"url": "https://blog.example.org/a"}, **if_match(other)
+    )
     assert_error(response, 409, "duplicate")
     other.refresh_from_db()
     assert other.url == "https://blog.example.org/b"
@@ -99,7 +103,9 @@ def test_body_edit_keeping_quotes_moves_their_offsets(researcher_client):
     head, prefix = "The U.S. Central Command said ", "on Thursday, after a review, "
     assert ARTICLE_BODY.startswith(head)
     new_body = head + prefix + ARTICLE_BODY[len(head) :]
-    response = researcher_client.patch(detail_url(article), {"body": new_body}, format="json")
+    response = researcher_client.patch(
+        detail_url(article), {"body": new_body}, format="json", **if_match(article)
+    )
     assert response.status_code == 200, response.data
     assert response.data["body"] == new_body
     claim.refresh_from_db()
@@ -115,7 +121,9 @@ def test_body_edit_losing_a_quote_is_refused(researcher_client):
     loses = ClaimFactory(article=article)
     before = {claim.pk: (claim.quote_start, claim.quote_end) for claim in (keeps, loses)}
     new_body = "Prefix. " + ARTICLE_BODY.replace("almost certainly", "possibly")
-    response = researcher_client.patch(detail_url(article), {"title": "Changed", "body": new_body})
+    response = researcher_client.patch(
+        detail_url(article), {"title": "Changed", "body": new_body}, **if_match(article)
+    )
     body = assert_error(response, 409, "breaks_anchors")
     assert body["claims"] == [loses.pk]
     assert [error["field"] for error in body["errors"]] == ["body"]
@@ -131,7 +139,9 @@ def test_body_edit_making_a_quote_ambiguous_is_refused(researcher_client):
     article = ArticleFactory()
     claim = ClaimFactory(article=article)
     doubled = ARTICLE_BODY.replace("almost certainly", "surely") + " " + claim.quote + " " + claim.quote
-    response = researcher_client.put(detail_url(article), {"title": article.title, "body": doubled})
+    response = researcher_client.put(
+        detail_url(article), {"title": article.title, "body": doubled}, **if_match(article)
+    )
     body = assert_error(response, 409, "breaks_anchors")
     assert body["claims"] == [claim.pk]
     article.refresh_from_db()
@@ -140,7 +150,7 @@ def test_body_edit_making_a_quote_ambiguous_is_refused(researcher_client):
 
 def test_article_with_claims_cannot_be_deleted(reviewer_client):
     claim = ClaimFactory()
-    response = reviewer_client.delete(detail_url(claim.article))
+    response = reviewer_client.delete(detail_url(claim.article), **if_match(claim.article))
     body = assert_error(response, 409, "in_use")
     assert body["claims"] == [claim.pk]
     assert Article.objects.filter(pk=claim.article_id).exists()
@@ -149,14 +159,15 @@ def test_article_with_claims_cannot_be_deleted(reviewer_client):
 
 def test_reviewer_deletes_article_without_claims(reviewer_client):
     article = ArticleFactory()
-    response = reviewer_client.delete(detail_url(article))
+    response = reviewer_client.delete(detail_url(article), **if_match(article))
     assert response.status_code == 204
-    assert not Article.objects.exists()
+    # Moved to the trash (tests/claims/test_trash.py), not deleted.
+    assert Article.objects.get(pk=article.pk).deleted_at is not None
 
 
 def test_researcher_may_not_delete_article(researcher_client):
     article = ArticleFactory()
-    assert_error(researcher_client.delete(detail_url(article)), 403, "permission_denied")
+    assert_error(researcher_client.delete(detail_url(article), **if_match(article)), 403, "permission_denied")
     assert Article.objects.filter(pk=article.pk).exists()
 
 

@@ -6,6 +6,7 @@ from django.urls import reverse
 from claims import services
 from claims.models import Citation, Claim, Status
 from tests.factories import CitationFactory, ClaimFactory, PublisherFactory, SourceFactory
+from tests.helpers import if_match
 
 pytestmark = pytest.mark.django_db
 
@@ -133,6 +134,7 @@ def test_edit_role_stance_and_text(researcher_client):
         reverse("citation-detail", args=[citation.pk]),
         {"role": "evidence", "stance": "context", "note": "Background only."},
         format="json",
+        **if_match(citation),
     )
     assert response.status_code == 200, response.data
     citation.refresh_from_db()
@@ -144,7 +146,10 @@ def test_claim_and_source_cannot_change(researcher_client, field):
     citation = CitationFactory()
     other = ClaimFactory() if field == "claim" else SourceFactory()
     response = researcher_client.patch(
-        reverse("citation-detail", args=[citation.pk]), {field: other.pk, "note": "Moved."}, format="json"
+        reverse("citation-detail", args=[citation.pk]),
+        {field: other.pk, "note": "Moved."},
+        format="json",
+        **if_match(citation),
     )
     assert response.status_code == 400
     assert response.data["code"] == "immutable"
@@ -160,6 +165,7 @@ def test_sending_the_same_claim_and_source_is_fine(researcher_client):
         reverse("citation-detail", args=[citation.pk]),
         {"claim": citation.claim_id, "source": citation.source_id, "note": "Same."},
         format="json",
+        **if_match(citation),
     )
     assert response.status_code == 200, response.data
     citation.refresh_from_db()
@@ -170,7 +176,10 @@ def test_role_change_onto_existing_citation_is_refused(researcher_client):
     attribution = CitationFactory(role="attribution")
     evidence = CitationFactory(claim=attribution.claim, source=attribution.source, role="evidence")
     response = researcher_client.patch(
-        reverse("citation-detail", args=[evidence.pk]), {"role": "attribution"}, format="json"
+        reverse("citation-detail", args=[evidence.pk]),
+        {"role": "attribution"},
+        format="json",
+        **if_match(evidence),
     )
     assert response.status_code == 409
     assert response.data["code"] == "duplicate"
@@ -182,7 +191,10 @@ def test_role_change_onto_existing_citation_is_refused(researcher_client):
 def test_flipping_the_only_supporting_citation_is_refused(researcher_client, reviewer, verdict):
     claim, citation = verified_claim(reviewer, to=verdict)
     response = researcher_client.patch(
-        reverse("citation-detail", args=[citation.pk]), {"stance": "contradicts"}, format="json"
+        reverse("citation-detail", args=[citation.pk]),
+        {"stance": "contradicts"},
+        format="json",
+        **if_match(citation),
     )
     assert response.status_code == 409
     assert response.data["code"] == "verdict_depends_on_citation"
@@ -195,7 +207,10 @@ def test_flipping_the_only_supporting_citation_is_refused(researcher_client, rev
 def test_flipping_the_only_contradicting_citation_of_refuted_claim_is_refused(researcher_client, reviewer):
     claim, citation = verified_claim(reviewer, stance="contradicts", to=Status.REFUTED)
     response = researcher_client.patch(
-        reverse("citation-detail", args=[citation.pk]), {"stance": "supports"}, format="json"
+        reverse("citation-detail", args=[citation.pk]),
+        {"stance": "supports"},
+        format="json",
+        **if_match(citation),
     )
     assert response.status_code == 409
     assert response.data["code"] == "verdict_depends_on_citation"
@@ -209,7 +224,10 @@ def test_flipping_is_allowed_when_another_supporting_citation_remains(researcher
     claim, citation = verified_claim(reviewer)
     CitationFactory(claim=claim, stance="supports")
     response = researcher_client.patch(
-        reverse("citation-detail", args=[citation.pk]), {"stance": "contradicts"}, format="json"
+        reverse("citation-detail", args=[citation.pk]),
+        {"stance": "contradicts"},
+        format="json",
+        **if_match(citation),
     )
     assert response.status_code == 200, response.data
     citation.refresh_from_db()
@@ -222,6 +240,7 @@ def test_editing_text_of_the_only_supporting_citation_is_fine(researcher_client,
         reverse("citation-detail", args=[citation.pk]),
         {"stance": "supports", "locator": "para. 3"},
         format="json",
+        **if_match(citation),
     )
     assert response.status_code == 200, response.data
     citation.refresh_from_db()
@@ -233,14 +252,14 @@ def test_editing_text_of_the_only_supporting_citation_is_fine(researcher_client,
 
 def test_researcher_cannot_delete(researcher_client):
     citation = CitationFactory()
-    response = researcher_client.delete(reverse("citation-detail", args=[citation.pk]))
+    response = researcher_client.delete(reverse("citation-detail", args=[citation.pk]), **if_match(citation))
     assert response.status_code == 403
     assert Citation.objects.filter(pk=citation.pk).exists()
 
 
 def test_reviewer_deletes_citation(reviewer_client):
     citation = CitationFactory()
-    response = reviewer_client.delete(reverse("citation-detail", args=[citation.pk]))
+    response = reviewer_client.delete(reverse("citation-detail", args=[citation.pk]), **if_match(citation))
     assert response.status_code == 204
     assert not Citation.objects.filter(pk=citation.pk).exists()
     assert Claim.objects.filter(pk=citation.claim_id).exists()
@@ -249,7 +268,7 @@ def test_reviewer_deletes_citation(reviewer_client):
 def test_removing_the_only_supporting_citation_of_verified_claim_is_refused(reviewer_client, reviewer):
     claim, citation = verified_claim(reviewer)
     CitationFactory(claim=claim, stance="contradicts")
-    response = reviewer_client.delete(reverse("citation-detail", args=[citation.pk]))
+    response = reviewer_client.delete(reverse("citation-detail", args=[citation.pk]), **if_match(citation))
     assert response.status_code == 409
     assert response.data["code"] == "verdict_depends_on_citation"
     assert Citation.objects.filter(pk=citation.pk).exists()
@@ -261,14 +280,14 @@ def test_removing_the_only_supporting_citation_of_verified_claim_is_refused(revi
 def test_removing_is_allowed_when_another_supporting_citation_remains(reviewer_client, reviewer):
     claim, citation = verified_claim(reviewer)
     other = CitationFactory(claim=claim, stance="supports")
-    response = reviewer_client.delete(reverse("citation-detail", args=[citation.pk]))
+    response = reviewer_client.delete(reverse("citation-detail", args=[citation.pk]), **if_match(citation))
     assert response.status_code == 204
     assert list(Citation.objects.filter(claim=claim)) == [other]
 
 
 def test_removing_supporting_citation_of_disputed_claim_is_fine(reviewer_client, reviewer):
     claim, citation = verified_claim(reviewer, to=Status.DISPUTED)
-    response = reviewer_client.delete(reverse("citation-detail", args=[citation.pk]))
+    response = reviewer_client.delete(reverse("citation-detail", args=[citation.pk]), **if_match(citation))
     assert response.status_code == 204
     assert not Citation.objects.filter(claim=claim).exists()
 

@@ -16,6 +16,7 @@ from tests.factories import (
     PublisherFactory,
     SourceFactory,
 )
+from tests.helpers import if_match
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +70,7 @@ def test_server_owned_fields_in_payload_are_ignored(researcher_client, researche
 def test_patch_status_does_not_change_status(researcher_client):
     claim = ClaimFactory()
     response = researcher_client.patch(
-        reverse("claim-detail", args=[claim.pk]), {"status": "verified"}, format="json"
+        reverse("claim-detail", args=[claim.pk]), {"status": "verified"}, format="json", **if_match(claim)
     )
     assert response.status_code == 200, response.data
     assert response.data["status"] == "unverified"
@@ -92,7 +93,9 @@ def test_outsider_and_anonymous_cannot_create(request, client_name, expected):
 def test_outsider_and_anonymous_cannot_edit(request, client_name, expected):
     claim = ClaimFactory()
     client = request.getfixturevalue(client_name)
-    response = client.patch(reverse("claim-detail", args=[claim.pk]), {"statement": "Other."}, format="json")
+    response = client.patch(
+        reverse("claim-detail", args=[claim.pk]), {"statement": "Other."}, format="json", **if_match(claim)
+    )
     assert response.status_code == expected
     claim.refresh_from_db()
     assert claim.statement == ClaimFactory.statement
@@ -123,7 +126,7 @@ def test_create_with_blank_statement_is_refused(researcher_client):
 def test_researcher_cannot_delete(researcher_client):
     claim = ClaimFactory()
     CitationFactory(claim=claim)
-    response = researcher_client.delete(reverse("claim-detail", args=[claim.pk]))
+    response = researcher_client.delete(reverse("claim-detail", args=[claim.pk]), **if_match(claim))
     assert response.status_code == 403
     assert response.data["code"] == "permission_denied"
     assert Claim.objects.filter(pk=claim.pk).exists()
@@ -137,12 +140,13 @@ def test_reviewer_deletes_claim_with_citations_and_history(reviewer_client, revi
     services.claim_transition(claim=claim, to=Status.VERIFIED, actor=reviewer, rationale="Sourced.")
     other = ClaimFactory(article=claim.article)
     services.claim_transition(claim=other, to=Status.IN_REVIEW, actor=reviewer)
-    response = reviewer_client.delete(reverse("claim-detail", args=[claim.pk]))
+    response = reviewer_client.delete(reverse("claim-detail", args=[claim.pk]), **if_match(claim))
     assert response.status_code == 204
-    assert not Claim.objects.filter(pk=claim.pk).exists()
-    assert not Citation.objects.filter(claim_id=claim.pk).exists()
-    assert not StatusChange.objects.filter(claim_id=claim.pk).exists()
-    # Only that claim's history goes.
+    # Moved to the trash with its citations and history (tests/claims/test_trash.py).
+    assert Claim.objects.get(pk=claim.pk).deleted_at is not None
+    assert Citation.objects.filter(claim_id=claim.pk).count() == 1
+    assert StatusChange.objects.filter(claim_id=claim.pk).count() == 2
+    assert Claim.objects.get(pk=other.pk).deleted_at is None
     assert StatusChange.objects.filter(claim=other).count() == 1
 
 
@@ -334,7 +338,10 @@ def test_claim_with_verdict_cannot_be_edited(researcher_client, reviewer):
     give_verdict(claim, reviewer)
     before = Claim.objects.values().get(pk=claim.pk)
     response = researcher_client.patch(
-        reverse("claim-detail", args=[claim.pk]), {"statement": "Something else."}, format="json"
+        reverse("claim-detail", args=[claim.pk]),
+        {"statement": "Something else."},
+        format="json",
+        **if_match(claim),
     )
     assert response.status_code == 409
     assert response.data["code"] == "has_verdict"
@@ -346,7 +353,10 @@ def test_claim_with_verdict_cannot_be_reanchored(reviewer_client, reviewer):
     give_verdict(claim, reviewer)
     before = Claim.objects.values().get(pk=claim.pk)
     response = reviewer_client.patch(
-        reverse("claim-detail", args=[claim.pk]), {"quote": "The attack involved 21 rockets."}, format="json"
+        reverse("claim-detail", args=[claim.pk]),
+        {"quote": "The attack involved 21 rockets."},
+        format="json",
+        **if_match(claim),
     )
     assert response.status_code == 409
     assert response.data["code"] == "has_verdict"
@@ -357,7 +367,10 @@ def test_claim_with_verdict_accepts_unchanged_values(researcher_client, reviewer
     claim = ClaimFactory()
     give_verdict(claim, reviewer)
     response = researcher_client.patch(
-        reverse("claim-detail", args=[claim.pk]), {"statement": claim.statement}, format="json"
+        reverse("claim-detail", args=[claim.pk]),
+        {"statement": claim.statement},
+        format="json",
+        **if_match(claim),
     )
     assert response.status_code == 200, response.data
     assert response.data["status"] == "verified"
@@ -370,10 +383,14 @@ def test_claim_can_be_edited_after_reopening(researcher_client, reviewer_client,
         reverse("claim-transition", args=[claim.pk]),
         {"status": "in_review", "rationale": "The statement needs narrowing."},
         format="json",
+        **if_match(claim),
     )
     assert reopened.status_code == 200, reopened.data
     response = researcher_client.patch(
-        reverse("claim-detail", args=[claim.pk]), {"statement": "Something else."}, format="json"
+        reverse("claim-detail", args=[claim.pk]),
+        {"statement": "Something else."},
+        format="json",
+        **if_match(claim),
     )
     assert response.status_code == 200, response.data
     assert response.data["statement"] == "Something else."
@@ -388,6 +405,7 @@ def test_put_replaces_claim(researcher_client):
         reverse("claim-detail", args=[claim.pk]),
         {"article": article.pk, "statement": "Twenty-one rockets.", "quote": "involved 21 rockets"},
         format="json",
+        **if_match(claim),
     )
     assert response.status_code == 200, response.data
     claim.refresh_from_db()

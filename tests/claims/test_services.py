@@ -157,10 +157,11 @@ def test_claim_update_allowed_after_reopening(reviewer):
 
 def test_claim_delete_removes_citations_and_history(reviewer):
     claim, citation = with_verdict(reviewer)
-    services.claim_delete(claim=claim)
-    assert not Claim.objects.filter(pk=claim.pk).exists()
-    assert not Citation.objects.filter(pk=citation.pk).exists()
-    assert not StatusChange.objects.exists()
+    services.claim_delete(claim=claim, actor=reviewer)
+    # A move to the trash: the citations and history stay (tests/claims/test_trash.py).
+    assert Claim.objects.get(pk=claim.pk).deleted_at is not None
+    assert Citation.objects.filter(pk=citation.pk).exists()
+    assert StatusChange.objects.filter(claim=claim).count() == 1
 
 
 # article_update re-anchoring --------------------------------------------------------
@@ -223,10 +224,10 @@ def test_article_update_without_body_leaves_claims_alone():
     assert (claim.article.title, claim.quote_start) == ("Renamed", START)
 
 
-def test_article_delete_refused_while_it_has_claims():
+def test_article_delete_refused_while_it_has_claims(reviewer):
     claim = ClaimFactory()
     with pytest.raises(Conflict) as caught:
-        services.article_delete(article=claim.article)
+        services.article_delete(article=claim.article, actor=reviewer)
     assert caught.value.code == "in_use"
     assert caught.value.extra["claims"] == [claim.pk]
     assert Article.objects.filter(pk=claim.article_id).exists()

@@ -12,6 +12,7 @@ from knox.models import AuthToken
 from claims.models import Article, Citation, Claim, StatusChange
 from sources.models import Publisher, Source, SourceReliance
 from tests.factories import CitationFactory, PublisherFactory, SourceFactory
+from tests.helpers import if_match
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +45,16 @@ def world(db):
 def url_for(name: str, world) -> str:
     if name in LISTS or name == "auth-token":
         return reverse(name)
-    record = {
+    return reverse(name, args=[record_for(name, world).pk])
+
+
+def if_match_for(name: str, world) -> dict:
+    """An edit must name its version; these tests are about the body, so they send the current one."""
+    return {} if name in LISTS or name == "auth-token" else if_match(record_for(name, world))
+
+
+def record_for(name: str, world):
+    return {
         "publisher-detail": world.publisher,
         "source-detail": world.source,
         "article-detail": world.article,
@@ -52,7 +62,6 @@ def url_for(name: str, world) -> str:
         "citation-detail": world.citation,
         "claim-transition": world.claim,
     }[name]
-    return reverse(name, args=[record.pk])
 
 
 def method_for(name: str) -> str:
@@ -256,7 +265,9 @@ def _bad_field_id(case) -> str:
 @pytest.mark.parametrize(("name", "body", "field"), BAD_FIELDS, ids=[_bad_field_id(c) for c in BAD_FIELDS])
 def test_bad_field_value(researcher_client, world, name, body, field):
     before = snapshot()
-    response = getattr(researcher_client, method_for(name))(url_for(name, world), body, format="json")
+    response = getattr(researcher_client, method_for(name))(
+        url_for(name, world), body, format="json", **if_match_for(name, world)
+    )
     assert_error(response, 400, field)
     assert snapshot() == before
 

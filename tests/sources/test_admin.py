@@ -101,7 +101,7 @@ def test_bulk_delete_reports_refused_sources(reviewer_admin):
         {"action": "delete_selected", "_selected_action": [cited.pk, unused.pk], "post": "yes"},
     )
     assert response.status_code == 302
-    assert set(Source.objects.values_list("pk", flat=True)) == {cited.pk}
+    assert set(Source.objects.filter(deleted_at__isnull=True).values_list("pk", flat=True)) == {cited.pk}
     shown = messages_of(response)
     assert shown[0] == "Deleted 1 source."
     assert "The source is still cited" in shown[1]
@@ -111,7 +111,7 @@ def test_unused_source_is_deleted(reviewer_admin):
     source = SourceFactory()
     response = reviewer_admin.post(reverse("admin:sources_source_delete", args=[source.pk]), {"post": "yes"})
     assert response.status_code == 302
-    assert not Source.objects.filter(pk=source.pk).exists()
+    assert Source.objects.get(pk=source.pk).deleted_at is not None  # in the trash
 
 
 def test_source_autocomplete_for_citations_answers(reviewer_admin):

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from sources.models import Publisher, Source, SourceReliance
 from tests.factories import CitationFactory, PublisherFactory, SourceFactory
-from tests.helpers import assert_error, error_fields
+from tests.helpers import assert_error, error_fields, if_match
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,9 @@ def test_researcher_creates_publisher(researcher_client):
 def test_researcher_edits_publisher(researcher_client):
     publisher = PublisherFactory(name="Old name", country="US")
     response = researcher_client.patch(
-        reverse("publisher-detail", args=[publisher.pk]), {"name": "New name", "country": "de"}
+        reverse("publisher-detail", args=[publisher.pk]),
+        {"name": "New name", "country": "de"},
+        **if_match(publisher),
     )
     assert response.status_code == 200, response.data
     assert (response.data["name"], response.data["country"]) == ("New name", "DE")
@@ -44,7 +46,9 @@ def test_researcher_edits_publisher(researcher_client):
 def test_researcher_replaces_publisher(researcher_client):
     publisher = PublisherFactory(name="Old name", kind="news_media")
     response = researcher_client.put(
-        reverse("publisher-detail", args=[publisher.pk]), {"name": "Ministry", "kind": "government"}
+        reverse("publisher-detail", args=[publisher.pk]),
+        {"name": "Ministry", "kind": "government"},
+        **if_match(publisher),
     )
     assert response.status_code == 200, response.data
     publisher.refresh_from_db()
@@ -53,21 +57,25 @@ def test_researcher_replaces_publisher(researcher_client):
 
 def test_researcher_may_not_delete_publisher(researcher_client):
     publisher = PublisherFactory()
-    response = researcher_client.delete(reverse("publisher-detail", args=[publisher.pk]))
+    response = researcher_client.delete(
+        reverse("publisher-detail", args=[publisher.pk]), **if_match(publisher)
+    )
     assert_error(response, 403, "permission_denied")
     assert Publisher.objects.filter(pk=publisher.pk).exists()
 
 
 def test_reviewer_deletes_publisher(reviewer_client):
     publisher = PublisherFactory()
-    response = reviewer_client.delete(reverse("publisher-detail", args=[publisher.pk]))
+    response = reviewer_client.delete(reverse("publisher-detail", args=[publisher.pk]), **if_match(publisher))
     assert response.status_code == 204
     assert not Publisher.objects.filter(pk=publisher.pk).exists()
 
 
 def test_superuser_deletes_publisher(superuser_client):
     publisher = PublisherFactory()
-    response = superuser_client.delete(reverse("publisher-detail", args=[publisher.pk]))
+    response = superuser_client.delete(
+        reverse("publisher-detail", args=[publisher.pk]), **if_match(publisher)
+    )
     assert response.status_code == 204
     assert not Publisher.objects.exists()
 
@@ -105,7 +113,10 @@ def test_public_read_lets_anonymous_read_but_not_write(anon_client, settings):
     response = anon_client.post(reverse("publisher-list"), {"name": "Anonymous press"})
     assert response.status_code in (401, 403)
     assert_error(response, response.status_code)
-    assert_error(anon_client.delete(reverse("publisher-detail", args=[publisher.pk])), response.status_code)
+    assert_error(
+        anon_client.delete(reverse("publisher-detail", args=[publisher.pk]), **if_match(publisher)),
+        response.status_code,
+    )
     assert list(Publisher.objects.values_list("pk", flat=True)) == [publisher.pk]
 
 
@@ -123,7 +134,9 @@ def test_publisher_name_unique_regardless_of_case(researcher_client):
 def test_publisher_rename_onto_another_name_is_refused(researcher_client):
     PublisherFactory(name="Reuters")
     other = PublisherFactory(name="AP")
-    response = researcher_client.patch(reverse("publisher-detail", args=[other.pk]), {"name": "reuters"})
+    response = researcher_client.patch(
+        reverse("publisher-detail", args=[other.pk]), {"name": "reuters"}, **if_match(other)
+    )
     assert_error(response, 409, "duplicate")
     other.refresh_from_db()
     assert other.name == "AP"
@@ -131,7 +144,9 @@ def test_publisher_rename_onto_another_name_is_refused(researcher_client):
 
 def test_publisher_may_change_case_of_own_name(researcher_client):
     publisher = PublisherFactory(name="reuters")
-    response = researcher_client.patch(reverse("publisher-detail", args=[publisher.pk]), {"name": "Reuters"})
+    response = researcher_client.patch(
+        reverse("publisher-detail", args=[publisher.pk]), {"name": "Reuters"}, **if_match(publisher)
+    )
     assert response.status_code == 200, response.data
     publisher.refresh_from_db()
     assert publisher.name == "Reuters"
@@ -148,7 +163,7 @@ def test_publisher_bad_country_is_refused(researcher_client, country):
 def test_publisher_with_sources_cannot_be_deleted(reviewer_client):
     publisher = PublisherFactory()
     first, second = SourceFactory(publisher=publisher), SourceFactory(publisher=publisher)
-    response = reviewer_client.delete(reverse("publisher-detail", args=[publisher.pk]))
+    response = reviewer_client.delete(reverse("publisher-detail", args=[publisher.pk]), **if_match(publisher))
     body = assert_error(response, 409, "in_use")
     assert sorted(body["sources"]) == sorted([first.pk, second.pk])
     assert Publisher.objects.filter(pk=publisher.pk).exists()
@@ -251,7 +266,9 @@ def test_source_edit_onto_another_url_is_refused(researcher_client):
     SourceFactory(url="https://news.example.com/a")
     other = SourceFactory(url="https://news.example.com/b")
     response = researcher_client.patch(
-        reverse("source-detail", args=[other.pk]), {"url": "https://news.example.com/a?utm_campaign=x"}
+        reverse("source-detail", args=[other.pk]),
+        {"url": "https://news.example.com/a?utm_campaign=x"},
+        **if_match(other),
     )
     assert_error(response, 409, "duplicate")
     other.refresh_from_db()
@@ -271,7 +288,9 @@ def test_source_cannot_rely_on_itself(researcher_client):
     source = SourceFactory(title="Original title")
     SourceReliance.objects.create(source=source, relies_on=base)
     response = researcher_client.patch(
-        reverse("source-detail", args=[source.pk]), {"title": "Changed", "relies_on": [source.pk]}
+        reverse("source-detail", args=[source.pk]),
+        {"title": "Changed", "relies_on": [source.pk]},
+        **if_match(source),
     )
     body = assert_error(response, 400, "self_reliance")
     assert error_fields(body) == ["relies_on"]
@@ -297,7 +316,9 @@ def test_source_edit_replaces_relies_on(researcher_client):
     old, new = SourceFactory(), SourceFactory()
     source = SourceFactory()
     SourceReliance.objects.create(source=source, relies_on=old)
-    response = researcher_client.patch(reverse("source-detail", args=[source.pk]), {"relies_on": [new.pk]})
+    response = researcher_client.patch(
+        reverse("source-detail", args=[source.pk]), {"relies_on": [new.pk]}, **if_match(source)
+    )
     assert response.status_code == 200, response.data
     assert [row["id"] for row in response.data["relies_on"]] == [new.pk]
     assert list(source.relies_on.values_list("pk", flat=True)) == [new.pk]
@@ -335,7 +356,9 @@ def test_source_search_and_ordering(researcher_client):
 def test_cited_source_cannot_be_deleted(reviewer_client):
     first = CitationFactory()
     second = CitationFactory(source=first.source)
-    response = reviewer_client.delete(reverse("source-detail", args=[first.source.pk]))
+    response = reviewer_client.delete(
+        reverse("source-detail", args=[first.source.pk]), **if_match(first.source)
+    )
     body = assert_error(response, 409, "in_use")
     assert body["claims"] == sorted([first.claim_id, second.claim_id])
     assert Source.objects.filter(pk=first.source.pk).exists()
@@ -345,7 +368,7 @@ def test_relied_on_source_cannot_be_deleted(reviewer_client):
     base = SourceFactory()
     dependent = SourceFactory()
     SourceReliance.objects.create(source=dependent, relies_on=base)
-    response = reviewer_client.delete(reverse("source-detail", args=[base.pk]))
+    response = reviewer_client.delete(reverse("source-detail", args=[base.pk]), **if_match(base))
     body = assert_error(response, 409, "in_use")
     assert body["sources"] == [dependent.pk]
     assert Source.objects.count() == 2
@@ -356,15 +379,18 @@ def test_reviewer_deletes_source_and_its_outgoing_links(reviewer_client):
     base = SourceFactory()
     dependent = SourceFactory()
     SourceReliance.objects.create(source=dependent, relies_on=base)
-    response = reviewer_client.delete(reverse("source-detail", args=[dependent.pk]))
+    response = reviewer_client.delete(reverse("source-detail", args=[dependent.pk]), **if_match(dependent))
     assert response.status_code == 204
-    assert list(Source.objects.values_list("pk", flat=True)) == [base.pk]
-    assert not SourceReliance.objects.exists()
+    # In the trash, links kept for a restore (tests/sources/test_trash.py).
+    assert list(Source.objects.filter(deleted_at__isnull=True).values_list("pk", flat=True)) == [base.pk]
+    assert SourceReliance.objects.filter(source=dependent, relies_on=base).exists()
 
 
 def test_researcher_may_not_delete_source(researcher_client):
     source = SourceFactory()
-    assert_error(researcher_client.delete(reverse("source-detail", args=[source.pk])), 403)
+    assert_error(
+        researcher_client.delete(reverse("source-detail", args=[source.pk]), **if_match(source)), 403
+    )
     assert Source.objects.filter(pk=source.pk).exists()
 
 

@@ -192,21 +192,22 @@ def test_source_update_refuses_self_reliance_and_changes_nothing():
 
 
 @pytest.mark.django_db
-def test_source_delete_refuses_cited_source():
+def test_source_delete_refuses_cited_source(reviewer):
     citation = CitationFactory()
     with pytest.raises(Conflict) as caught:
-        services.source_delete(source=citation.source)
+        services.source_delete(source=citation.source, actor=reviewer)
     assert caught.value.extra == {"claims": [citation.claim_id]}
     assert Source.objects.filter(pk=citation.source_id).exists()
 
 
 @pytest.mark.django_db
-def test_source_delete_refuses_relied_on_source_and_deletes_the_dependent():
+def test_source_delete_refuses_relied_on_source_and_deletes_the_dependent(reviewer):
     base, dependent = SourceFactory(), SourceFactory()
     SourceReliance.objects.create(source=dependent, relies_on=base)
     with pytest.raises(Conflict) as caught:
-        services.source_delete(source=base)
+        services.source_delete(source=base, actor=reviewer)
     assert caught.value.extra == {"sources": [dependent.pk]}
-    services.source_delete(source=dependent)
-    assert list(Source.objects.all()) == [base]
-    assert not SourceReliance.objects.exists()
+    services.source_delete(source=dependent, actor=reviewer)
+    # The dependent is in the trash with its links (tests/sources/test_trash.py).
+    assert list(Source.objects.filter(deleted_at__isnull=True)) == [base]
+    assert SourceReliance.objects.filter(source=dependent, relies_on=base).exists()

@@ -1,0 +1,334 @@
+"""A claim's history and its past states, read back from the database's event tables.
+
+Database triggers write every insert, update and delete of a claim or citation into
+``ClaimEvent`` and ``CitationEvent`` (``config.models.track_history``), with the request's
+context (user, door, URL). The workflow writes ``StatusChange`` rows. This module reads
+them back: ``claim_history`` as one list of entries, newest first, and ``claim_as_of`` as
+the claim rebuilt from the snapshots taken at or before a moment.
+
+A transition writes both a ``StatusChange`` and a ``ClaimEvent`` whose only change is the
+status; the two are paired and shown once, as the status change.
+"""
+
+import datetime as dt
+import re
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.db.models import Subquery
+from django.utils.dateparse import parse_datetime
+
+from claims.models import (
+    Article,
+    ArticleEvent,
+    Citation,
+    CitationEvent,
+    Claim,
+    ClaimEvent,
+    StatusChange,
+)
+from config.errors import InvalidInput
+from sources.models import Source, SourceEvent
+
+
+class HistoryKind(models.TextChoices):
+    STATUS_CHANGE = "status_change", "Status changed"
+    CLAIM_CREATED = "claim_created", "Claim created"
+    CLAIM_CHANGED = "claim_changed", "Claim changed"
+    CLAIM_DELETED = "claim_deleted", "Claim deleted"
+    CLAIM_RESTORED = "claim_restored", "Claim restored"
+    CITATION_ADDED = "citation_added", "Citation added"
+    CITATION_CHANGED = "citation_changed", "Citation changed"
+    CITATION_REMOVED = "citation_removed", "Citation removed"
+
+
+class Door(models.TextChoices):
+    API = "api", "API"
+    ADMIN = "admin", "Admin"
+    COMMAND = "command", "Management command"
+
+
+# Bookkeeping that changes with every write and says nothing about what changed.
+_NOT_SHOWN = frozenset(
+    {"pgh_id", "pgh_created_at", "pgh_label", "pgh_obj", "pgh_context", "id", "version", "updated_at"}
+)
+_NOT_SHOWN_ON_CREATE = frozenset({"created_at", "added_at"})
+# Among events at the same instant (one transaction), claim edits came first, then citations.
+_RANK_CLAIM, _RANK_CITATION, _RANK_STATUS = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: dt.datetime
+    kind: str
+    user: str | None
+    door: str | None
+    citation: int | None = None
+    changes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    from_status: str | None = None
+    to_status: str | None = None
+    rationale: str | None = None
+    sort_key: tuple = field(default=(), repr=False, compare=False)
+
+
+def _shown_fields(event_model: type[models.Model]) -> list[models.Field]:
+    return [f for f in event_model._meta.concrete_fields if f.name not in _NOT_SHOWN]
+
+
+def _snapshot(event: models.Model, fields: list[models.Field]) -> dict[str, Any]:
+    return {f.name: getattr(event, f.attname) for f in fields}
+
+
+def _created(values: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        name: {"after": value}
+        for name, value in values.items()
+        if value not in (None, "") and name not in _NOT_SHOWN_ON_CREATE
+    }
+
+
+def _removed(values: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        name: {"before": value}
+        for name, value in values.items()
+        if value not in (None, "") and name not in _NOT_SHOWN_ON_CREATE
+    }
+
+
+def _diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        name: {"before": before.get(name), "after": value}
+        for name, value in after.items()
+        if before.get(name) != value
+    }
+
+
+def _context(event: models.Model) -> dict[str, Any]:
+    context = event.pgh_context
+    return context.metadata if context is not None and isinstance(context.metadata, dict) else {}
+
+
+def _user_id(metadata: dict[str, Any]) -> int | None:
+    user = metadata.get("user")
+    return int(user) if isinstance(user, int | str) and str(user).isdigit() else None
+
+
+def _door(metadata: dict[str, Any]) -> str | None:
+    door = metadata.get("door")
+    return door if door in Door.values else None
+
+
+def claim_history(*, claim: Claim) -> list[HistoryEntry]:
+    """Status changes and every edit of the claim and its citations, newest first.
+
+    Four queries whatever the length of the history: the claim's events, its citations'
+    events, its status changes, and the usernames of whoever made them."""
+    claim_events = list(
+        ClaimEvent.objects.filter(pgh_obj_id=claim.pk).select_related("pgh_context").order_by("pgh_id")
+    )
+    citation_events = list(
+        CitationEvent.objects.filter(claim_id=claim.pk).select_related("pgh_context").order_by("pgh_id")
+    )
+    status_changes = list(StatusChange.objects.filter(claim_id=claim.pk).order_by("changed_at", "id"))
+
+    user_ids = {_user_id(_context(e)) for e in (*claim_events, *citation_events)}
+    user_ids |= {change.changed_by_id for change in status_changes}
+    user_ids.discard(None)
+    usernames = (
+        dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "username"))
+        if user_ids
+        else {}
+    )
+
+    def who(metadata: dict[str, Any]) -> dict[str, Any]:
+        return {"user": usernames.get(_user_id(metadata)), "door": _door(metadata)}
+
+    entries: list[HistoryEntry] = []
+    # Status changes waiting for their claim event, by (from, to), oldest first.
+    unpaired: dict[tuple[str, str], deque[StatusChange]] = defaultdict(deque)
+    for change in status_changes:
+        unpaired[(change.from_status, change.to_status)].append(change)
+    status_context: dict[int, dict[str, Any]] = {}
+
+    fields = _shown_fields(ClaimEvent)
+    previous: dict[str, Any] | None = None
+    for event in claim_events:
+        values = _snapshot(event, fields)
+        metadata = _context(event)
+        kind, changes = None, {}
+        if event.pgh_label == "delete":
+            kind, changes = HistoryKind.CLAIM_DELETED, _removed(values)
+        elif event.pgh_label == "insert":
+            kind, changes = HistoryKind.CLAIM_CREATED, _created(values)
+        elif previous is None:
+            # Created before history was recorded: what it was before this edit is unknown.
+            kind, changes = HistoryKind.CLAIM_CHANGED, _created(values)
+        else:
+            changes = _diff(previous, values)
+            if changes.keys() == {"status"}:
+                waiting = unpaired.get((changes["status"]["before"], changes["status"]["after"]))
+                if waiting:
+                    status_context[waiting.popleft().pk] = metadata
+                    changes = {}
+            if "deleted_at" in changes and changes["deleted_at"]["before"] is None:
+                kind = HistoryKind.CLAIM_DELETED
+            elif "deleted_at" in changes and changes["deleted_at"]["after"] is None:
+                kind = HistoryKind.CLAIM_RESTORED
+            elif changes:
+                kind = HistoryKind.CLAIM_CHANGED
+        previous = values
+        if kind is not None:
+            entries.append(
+                HistoryEntry(
+                    at=event.pgh_created_at,
+                    kind=kind,
+                    changes=changes,
+                    **who(metadata),
+                    sort_key=(event.pgh_created_at, _RANK_CLAIM, event.pgh_id),
+                )
+            )
+
+    fields = _shown_fields(CitationEvent)
+    previous_by_citation: dict[int, dict[str, Any]] = {}
+    for event in citation_events:
+        values = _snapshot(event, fields)
+        before = previous_by_citation.get(event.pgh_obj_id)
+        if event.pgh_label == "delete":
+            kind, changes = HistoryKind.CITATION_REMOVED, _removed(values)
+        elif event.pgh_label == "insert":
+            kind, changes = HistoryKind.CITATION_ADDED, _created(values)
+        elif before is None:
+            kind, changes = HistoryKind.CITATION_CHANGED, _created(values)
+        else:
+            kind, changes = HistoryKind.CITATION_CHANGED, _diff(before, values)
+        previous_by_citation[event.pgh_obj_id] = values
+        if changes:
+            entries.append(
+                HistoryEntry(
+                    at=event.pgh_created_at,
+                    kind=kind,
+                    citation=event.pgh_obj_id,
+                    changes=changes,
+                    **who(_context(event)),
+                    sort_key=(event.pgh_created_at, _RANK_CITATION, event.pgh_id),
+                )
+            )
+
+    for change in status_changes:
+        door = _door(status_context.get(change.pk, {}))
+        entries.append(
+            HistoryEntry(
+                at=change.changed_at,
+                kind=HistoryKind.STATUS_CHANGE,
+                user=usernames.get(change.changed_by_id),
+                door=door,
+                from_status=change.from_status,
+                to_status=change.to_status,
+                rationale=change.rationale,
+                sort_key=(change.changed_at, _RANK_STATUS, change.pk),
+            )
+        )
+    entries.sort(key=lambda entry: entry.sort_key, reverse=True)
+    return entries
+
+
+def claim_as_of(*, claim_id: int, at: dt.datetime) -> Claim | None:
+    """The claim as it stood at ``at``, rebuilt from the latest snapshot of it and of each of
+    its citations taken at or before then; None if it did not exist (or was deleted) then.
+
+    The article, sources and users are today's rows: a snapshot names them by id. The
+    instance is never saved; its citations are attached as if prefetched, so
+    ``ClaimSerializer`` reads them without a query."""
+    event = ClaimEvent.objects.filter(pgh_obj_id=claim_id, pgh_created_at__lte=at).order_by("-pgh_id").first()
+    if event is None or event.pgh_label == "delete" or event.deleted_at is not None:
+        return None
+    claim = Claim(**{f.attname: getattr(event, f.attname) for f in Claim._meta.concrete_fields})
+
+    ever_cited_here = CitationEvent.objects.filter(claim_id=claim_id).values("pgh_obj_id")
+    latest = (
+        CitationEvent.objects.filter(pgh_obj_id__in=Subquery(ever_cited_here), pgh_created_at__lte=at)
+        .order_by("pgh_obj_id", "-pgh_id")
+        .distinct("pgh_obj_id")
+    )
+    citations = [
+        Citation(**{f.attname: getattr(e, f.attname) for f in Citation._meta.concrete_fields})
+        for e in latest
+        if e.pgh_label != "delete" and e.claim_id == claim_id
+    ]
+    citations.sort(key=lambda citation: (citation.added_at, citation.pk))
+
+    users = get_user_model().objects.in_bulk(
+        {claim.created_by_id, *(c.added_by_id for c in citations)} - {None}
+    )
+    sources = rows_or_last_snapshots(
+        Source._base_manager.select_related("publisher"), SourceEvent, {c.source_id for c in citations}
+    )
+    articles = rows_or_last_snapshots(Article._base_manager.all(), ArticleEvent, {claim.article_id})
+
+    claim.article = articles.get(claim.article_id)
+    claim.created_by = users.get(claim.created_by_id)
+    kept = []
+    for citation in citations:
+        if citation.source_id in sources:
+            citation.source = sources[citation.source_id]
+            citation.added_by = users.get(citation.added_by_id)
+            kept.append(citation)
+    prefetched = Citation.objects.all()
+    prefetched._result_cache, prefetched._prefetch_done = kept, True
+    claim._prefetched_objects_cache = {"citations": prefetched}
+    return claim
+
+
+def rows_or_last_snapshots(queryset: models.QuerySet, event_model, ids: set[int]) -> dict[int, Any]:
+    """Today's rows by id; a row purged since is stood in for by its last snapshot (without
+    its foreign keys, which are not fetched)."""
+    rows = queryset.in_bulk(ids)
+    missing = ids - rows.keys()
+    if missing:
+        model = queryset.model
+        last = event_model.objects.filter(pgh_obj_id__in=missing).order_by("pgh_obj_id", "-pgh_id")
+        for snapshot in last.distinct("pgh_obj_id"):
+            values = {
+                f.attname: getattr(snapshot, f.attname)
+                for f in model._meta.concrete_fields
+                if not f.is_relation
+            }
+            rows[snapshot.pgh_obj_id] = model(**values)
+    return rows
+
+
+_OFFSET_WITHOUT_PLUS = re.compile(r"(.*T.*\d) (\d\d:?\d\d)")
+
+
+def parse_as_of(raw: str) -> dt.datetime:
+    """An ISO 8601 timestamp with a time zone (``Z`` or an offset), as UTC.
+
+    A timestamp without a time zone is refused rather than guessed. A ``+`` left unencoded
+    in a URL arrives as a space; ``2024-05-01T12:00:00 02:00`` is read as ``+02:00``."""
+    value = raw.strip()
+    repaired = _OFFSET_WITHOUT_PLUS.fullmatch(value)
+    if repaired:
+        value = f"{repaired[1]}+{repaired[2]}"
+    try:
+        moment = parse_datetime(value)
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise InvalidInput(
+            f"{raw!r} is not an ISO 8601 timestamp; give one like 2024-05-01T12:00:00Z.",
+            field="as_of",
+            code="invalid",
+        )
+    if moment.tzinfo is None:
+        raise InvalidInput(
+            "Give the time zone: end the timestamp with Z (UTC) or an offset such as +02:00.",
+            field="as_of",
+            code="invalid",
+        )
+    try:
+        return moment.astimezone(dt.UTC)
+    except OverflowError:
+        raise InvalidInput(f"{raw!r} is out of range.", field="as_of", code="invalid") from None
