@@ -44,6 +44,14 @@ DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, con
 if os.environ.get("TEST_DATABASE_NAME"):
     # Lets several test runs share one server without clashing over the test database.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+if DATABASE_REPLICA_URL:
+    # Safe reads go to a streaming replica (config/db_router.py); tests mirror the primary.
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -71,6 +79,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that every answer (a 413 or a redirect included) carries the CORS headers.
     "corsheaders.middleware.CorsMiddleware",
+    "config.db_router.PrimaryForWritesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
