@@ -19,7 +19,7 @@ from config.trash import (
     require_superuser,
     take_out_of_trash,
 )
-from sources.services import _normal_url, require_live_sources
+from sources.services import _normal_url, require_live_sources, require_unique_url
 
 ARTICLE_FIELDS = ("title", "url", "byline", "publisher", "published_on", "language", "body")
 CLAIM_FIELDS = ("article", "statement", "quote", "quote_start", "quote_end", "claimant", "claim_date")
@@ -35,19 +35,7 @@ SUPPORT_NEEDED = {
 
 
 def _check_article_url(url: str, *, exclude_id: int | None = None) -> None:
-    if not url:
-        return
-    clash = Article.objects.filter(url=url)
-    if exclude_id is not None:
-        clash = clash.exclude(id=exclude_id)
-    existing = clash.values_list("id", flat=True).first()
-    if existing is not None:
-        raise Conflict(
-            f"Article {existing} already has this URL.",
-            field="url",
-            code="duplicate",
-            extra={"existing_id": existing},
-        )
+    require_unique_url(Article.objects.all(), url, label="Article", exclude_id=exclude_id)
 
 
 @transaction.atomic

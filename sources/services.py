@@ -102,22 +102,27 @@ def publisher_delete(*, publisher: Publisher, expected_version: int | None = Non
     publisher.delete()
 
 
-def _check_source_url(url: str, *, exclude_id: int | None = None) -> None:
+def require_unique_url(queryset, url: str, *, label: str, exclude_id: int | None = None) -> None:
+    """A normalised URL names one record (a trashed one included, so a restore never
+    clashes); 409 ``duplicate`` with the id of the record that has it."""
     if not url:
         return
-    clash = Source.objects.filter(url=url)
+    clash = queryset.filter(url=url)
     if exclude_id is not None:
         clash = clash.exclude(id=exclude_id)
     existing = clash.values_list("id", "deleted_at").first()
     if existing is not None:
-        # URLs stay unique across the trash, so restoring a source never clashes.
         where = " in the trash (restore or purge it)" if existing[1] is not None else ""
         raise Conflict(
-            f"Source {existing[0]}{where} already has this URL.",
+            f"{label} {existing[0]}{where} already has this URL.",
             field="url",
             code="duplicate",
             extra={"existing_id": existing[0]},
         )
+
+
+def _check_source_url(url: str, *, exclude_id: int | None = None) -> None:
+    require_unique_url(Source.objects.all(), url, label="Source", exclude_id=exclude_id)
 
 
 def _set_relies_on(source: Source, relies_on: Iterable[Source]) -> None:
