@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint fuzz clean
+.PHONY: run test lint fuzz bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
@@ -37,6 +37,13 @@ test: lint
 # The schema fuzzing that make test runs with a few examples per operation, at length.
 fuzz: $(STAMP)
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} $(VENV)/bin/pytest tests/fuzz -p no:cacheprovider
+
+# The benchmark (benchmarks/README.md): gunicorn + PostgreSQL (DATABASE_URL or the embedded
+# server's claimtrack_bench) driven by wrk; needs wrk (apt-get install -y wrk).
+CLAIMS ?= 1000000
+DURATION ?= 15
+bench: $(STAMP)
+	$(PY) -m benchmarks.run --claims $(CLAIMS) --duration $(DURATION)
 
 clean:
 	rm -rf $(VENV) var

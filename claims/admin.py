@@ -21,6 +21,7 @@ from django.utils.html import format_html
 from claims import selectors, services
 from claims.history import HistoryEntry, HistoryKind, claim_history
 from claims.models import Article, Citation, Claim, Status, StatusChange
+from claims.provenance import origins_html
 from config.errors import DomainError, Forbidden
 from sources.admin import ServiceModelForm, TrashModelAdmin, add_domain_errors
 from sources.models import Publisher
@@ -289,9 +290,11 @@ class ClaimAdmin(TrashModelAdmin):
     autocomplete_fields = ("article",)
     fields = (
         "article", "statement", "quote", "quote_start", "quote_end", "claimant", "claim_date",
-        "status_badge", "created_by", "created_at", "updated_at",
+        "status_badge", "independent_origins", "created_by", "created_at", "updated_at",
     )  # fmt: skip
-    readonly_fields = ("quote_end", "status_badge", "created_by", "created_at", "updated_at")
+    readonly_fields = (
+        "quote_end", "status_badge", "independent_origins", "created_by", "created_at", "updated_at",
+    )  # fmt: skip
     inlines = (CitationInline, StatusChangeInline)
     actions = [*TrashModelAdmin.actions, "move_to_in_review", "transition_selected"]
 
@@ -337,6 +340,10 @@ class ClaimAdmin(TrashModelAdmin):
     @admin.display(description="Citations", ordering="citation_count")
     def citation_count(self, obj):
         return obj.citation_count
+
+    @admin.display(description="Independent origins")
+    def independent_origins(self, obj):
+        return origins_html(obj)
 
     @admin.display(description="Last change", ordering="last_change")
     def last_change(self, obj):

@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.db.models import Exists, OuterRef
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -9,10 +10,28 @@ from config.filters import range_filters
 from sources.models import Publisher
 from sources.selectors import live_sources
 
+MAX_COUNT = 2_147_483_647  # the column's upper bound
+
 
 @extend_schema_field(OpenApiTypes.INT)
 class IdFilter(django_filters.ModelChoiceFilter):
     """An id that must name an existing record (400 otherwise)."""
+
+
+@extend_schema_field({"type": "integer", "minimum": 0, "maximum": MAX_COUNT})
+class CountFilter(django_filters.NumberFilter):
+    """A whole number of at least 0 (400 naming the parameter otherwise)."""
+
+    field_class = forms.IntegerField
+
+
+def count_filters(field_name: str, what: str) -> tuple:
+    """The ``<name>_min`` / ``<name>_max`` pair (both inclusive) for one stored count."""
+    bounds = {"field_name": field_name, "min_value": 0, "max_value": MAX_COUNT}
+    return (
+        CountFilter(lookup_expr="gte", help_text=f"At least this many {what}.", **bounds),
+        CountFilter(lookup_expr="lte", help_text=f"At most this many {what}.", **bounds),
+    )
 
 
 class ArticleFilter(django_filters.FilterSet):
@@ -51,6 +70,12 @@ class ClaimFilter(django_filters.FilterSet):
     )
     created_after, created_before = range_filters("created_at", "Created", with_time=True)
     updated_after, updated_before = range_filters("updated_at", "Last changed", with_time=True)
+    independent_support_min, independent_support_max = count_filters(
+        "independent_support", "independent origins supporting the claim"
+    )
+    independent_contradiction_min, independent_contradiction_max = count_filters(
+        "independent_contradiction", "independent origins contradicting the claim"
+    )
 
     class Meta:
         model = Claim
@@ -64,6 +89,10 @@ class ClaimFilter(django_filters.FilterSet):
             "created_before",
             "updated_after",
             "updated_before",
+            "independent_support_min",
+            "independent_support_max",
+            "independent_contradiction_min",
+            "independent_contradiction_max",
         ]
 
     def filter_source(self, queryset, name, value):

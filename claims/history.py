@@ -31,6 +31,7 @@ from claims.models import (
     StatusChange,
 )
 from config.errors import InvalidInput
+from config.models import entered_fields
 from sources.models import Source, SourceEvent
 
 
@@ -54,6 +55,8 @@ class Door(models.TextChoices):
 # Bookkeeping that changes with every write and says nothing about what changed.
 _NOT_SHOWN = frozenset(
     {"pgh_id", "pgh_created_at", "pgh_label", "pgh_obj", "pgh_context", "id", "version", "updated_at"}
+    # Derived from citations and sources (claims.provenance), not edited.
+    | {"independent_support", "independent_contradiction"}
 )
 _NOT_SHOWN_ON_CREATE = frozenset({"created_at", "added_at"})
 # Among events at the same instant (one transaction), claim edits came first, then citations.
@@ -245,7 +248,7 @@ def claim_as_of(*, claim_id: int, at: dt.datetime) -> Claim | None:
     event = ClaimEvent.objects.filter(pgh_obj_id=claim_id, pgh_created_at__lte=at).order_by("-pgh_id").first()
     if event is None or event.pgh_label == "delete" or event.deleted_at is not None:
         return None
-    claim = Claim(**{f.attname: getattr(event, f.attname) for f in Claim._meta.concrete_fields})
+    claim = Claim(**{f.attname: getattr(event, f.attname) for f in entered_fields(Claim)})
 
     ever_cited_here = CitationEvent.objects.filter(claim_id=claim_id).values("pgh_obj_id")
     latest = (
@@ -254,7 +257,7 @@ def claim_as_of(*, claim_id: int, at: dt.datetime) -> Claim | None:
         .distinct("pgh_obj_id")
     )
     citations = [
-        Citation(**{f.attname: getattr(e, f.attname) for f in Citation._meta.concrete_fields})
+        Citation(**{f.attname: getattr(e, f.attname) for f in entered_fields(Citation)})
         for e in latest
         if e.pgh_label != "delete" and e.claim_id == claim_id
     ]
@@ -292,9 +295,7 @@ def rows_or_last_snapshots(queryset: models.QuerySet, event_model, ids: set[int]
         last = event_model.objects.filter(pgh_obj_id__in=missing).order_by("pgh_obj_id", "-pgh_id")
         for snapshot in last.distinct("pgh_obj_id"):
             values = {
-                f.attname: getattr(snapshot, f.attname)
-                for f in model._meta.concrete_fields
-                if not f.is_relation
+                f.attname: getattr(snapshot, f.attname) for f in entered_fields(model) if not f.is_relation
             }
             rows[snapshot.pgh_obj_id] = model(**values)
     return rows

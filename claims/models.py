@@ -1,13 +1,15 @@
 import pgtrigger
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models.functions import Length
 
 from config.models import Trashable, Versioned, track_history, version_trigger
+from config.search import Unaccent, search_vector_field
 from sources.models import Publisher, Source
 
 
-@track_history()
+@track_history(exclude=["search_vector"])
 class Article(Versioned, Trashable, models.Model):
     title = models.CharField(max_length=500, help_text="Headline of the article.")
     url = models.URLField(
@@ -31,6 +33,7 @@ class Article(Versioned, Trashable, models.Model):
         help_text="The full text of the article. Claims are anchored in it by exact quote and "
         "character offsets, so an edit that would remove a claim's quote is refused.",
     )
+    search_vector = search_vector_field(("title", "A"), ("byline", "B"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -43,7 +46,8 @@ class Article(Versioned, Trashable, models.Model):
     updated_at = models.DateTimeField(auto_now=True, help_text="When the record last changed.")
 
     class Meta:
-        triggers = [version_trigger()]
+        triggers = [version_trigger(exclude=["search_vector"])]
+        indexes = [GinIndex(fields=["search_vector"], name="article_search_gin")]
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -73,7 +77,7 @@ class Status(models.TextChoices):
         return frozenset({cls.VERIFIED, cls.PARTLY_VERIFIED, cls.DISPUTED, cls.REFUTED, cls.UNVERIFIABLE})
 
 
-@track_history()
+@track_history(exclude=["search_vector"])
 class Claim(Versioned, Trashable, models.Model):
     article = models.ForeignKey(
         Article, on_delete=models.PROTECT, related_name="claims", help_text="The article making the claim."
@@ -96,6 +100,23 @@ class Claim(Versioned, Trashable, models.Model):
         default=Status.UNVERIFIED,
         help_text="Verification status; changed only through the transition endpoint.",
     )
+    search_vector = search_vector_field(("statement", "A"), ("claimant", "A"), ("quote", "B"))
+    # Kept by database triggers (claims.provenance): never written by Python code.
+    independent_support = models.PositiveIntegerField(
+        default=0,
+        db_default=0,
+        editable=False,
+        help_text="How many independent origins support the claim: the sources at the end of the "
+        "chains behind its supporting citations, counted once per publisher (an origin without "
+        "a publisher counts on its own). Ten articles repeating one press release count as one.",
+    )
+    independent_contradiction = models.PositiveIntegerField(
+        default=0,
+        db_default=0,
+        editable=False,
+        help_text="How many independent origins contradict the claim, counted like "
+        "`independent_support` over its contradicting citations.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -108,7 +129,11 @@ class Claim(Versioned, Trashable, models.Model):
     updated_at = models.DateTimeField(auto_now=True, help_text="When the claim last changed.")
 
     class Meta:
-        triggers = [version_trigger()]
+        # The independence counts are derived: the trigger that changes them moves the version
+        # itself (through updated_at) when the change did not come with a citation edit.
+        triggers = [
+            version_trigger(exclude=["search_vector", "independent_support", "independent_contradiction"])
+        ]
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(condition=~models.Q(statement=""), name="claim_statement_not_blank"),
@@ -120,9 +145,15 @@ class Claim(Versioned, Trashable, models.Model):
             models.CheckConstraint(condition=models.Q(status__in=Status.values), name="claim_status_valid"),
         ]
         indexes = [
-            models.Index(fields=["status"]),
-            models.Index(fields=["created_at"]),
-            models.Index(fields=["updated_at"]),
+            # (key, id) pairs: a cursor page is one index range scan, however deep.
+            models.Index(fields=["status", "id"], name="claim_status_id"),
+            models.Index(fields=["created_at", "id"], name="claim_created_id"),
+            models.Index(fields=["updated_at", "id"], name="claim_updated_id"),
+            GinIndex(fields=["search_vector"], name="claim_search_gin"),
+            GinIndex(OpClass(Unaccent("statement"), name="gin_trgm_ops"), name="claim_statement_trgm"),
+            # ?independent_support_min= / _max= and the same for contradiction.
+            models.Index(fields=["independent_support", "id"], name="claim_support_id"),
+            models.Index(fields=["independent_contradiction", "id"], name="claim_contradiction_id"),
         ]
 
     def __str__(self) -> str:
@@ -191,18 +222,19 @@ class Citation(Versioned, models.Model):
         triggers = [
             version_trigger(),
             # A claim is read with its citations, so a change to them is a change to the claim:
-            # its version (and ETag) move, whatever door the citation came through.
+            # its version (and ETag) move, whatever door the citation came through. The same
+            # write stores its independence counts (claims_touch, migration 0004_provenance).
             pgtrigger.Trigger(
                 name="touch_claim",
                 when=pgtrigger.After,
                 operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
                 func="""
                 IF TG_OP = 'DELETE' THEN
-                    UPDATE claims_claim SET updated_at = clock_timestamp() WHERE id = OLD.claim_id;
+                    PERFORM claims_touch(ARRAY[OLD.claim_id]);
                 ELSIF TG_OP = 'INSERT' OR NEW IS DISTINCT FROM OLD THEN
-                    UPDATE claims_claim SET updated_at = clock_timestamp() WHERE id = NEW.claim_id;
+                    PERFORM claims_touch(ARRAY[NEW.claim_id]);
                     IF TG_OP = 'UPDATE' AND NEW.claim_id <> OLD.claim_id THEN
-                        UPDATE claims_claim SET updated_at = clock_timestamp() WHERE id = OLD.claim_id;
+                        PERFORM claims_touch(ARRAY[OLD.claim_id]);
                     END IF;
                 END IF;
                 RETURN NULL;
@@ -210,6 +242,7 @@ class Citation(Versioned, models.Model):
             ),
         ]
         ordering = ["added_at", "id"]
+        indexes = [models.Index(fields=["added_at", "id"], name="citation_added_id")]
         constraints = [
             models.UniqueConstraint(fields=["claim", "source", "role"], name="citation_unique_per_role"),
             models.CheckConstraint(

@@ -36,13 +36,32 @@ def article_list() -> QuerySet[Article]:
 
 
 def _citations_with_sources() -> QuerySet[Citation]:
-    return Citation.objects.select_related("source__publisher", "added_by").order_by("added_at", "id")
+    # Sources and publishers in brief: the columns their summaries show, nothing more.
+    return (
+        Citation.objects.select_related("source__publisher", "added_by")
+        .only(
+            *(field.name for field in Citation._meta.concrete_fields),
+            "source__id",
+            "source__kind",
+            "source__title",
+            "source__url",
+            "source__publisher_id",
+            "source__deleted_at",
+            "source__publisher__id",
+            "source__publisher__name",
+            "added_by__id",
+            "added_by__username",
+        )
+        .order_by("added_at", "id")
+    )
 
 
 def claim_list() -> QuerySet[Claim]:
+    # A claim shows its article in brief: the body and the search vectors stay in the database.
     return (
         live_claims()
         .select_related("article", "created_by")
+        .defer("search_vector", "article__body", "article__search_vector")
         .prefetch_related(Prefetch("citations", queryset=_citations_with_sources()))
     )
 

@@ -1,5 +1,6 @@
 """Every write to articles, claims, citations and verification status goes through here."""
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pgtrigger
@@ -9,7 +10,7 @@ from django.db import transaction
 from claims.anchoring import anchor_quote, reanchor
 from claims.models import Article, Citation, Claim, Status, StatusChange
 from config.concurrency import check_version
-from config.errors import Conflict, Forbidden, InvalidInput
+from config.errors import Conflict, DomainError, Forbidden, InvalidInput
 from config.roles import is_researcher, is_reviewer
 from config.trash import (
     move_to_trash,
@@ -182,6 +183,49 @@ def claim_create(
     )
     claim.save()
     return claim
+
+
+def _at_index(exc: DomainError, index: int, prefix: str) -> DomainError:
+    """The same refusal, its fields prefixed by the position of the item at fault."""
+    errors = {f"{prefix}.{index}.{field}": messages for field, messages in exc.errors.items()}
+    return type(exc)(exc.message, code=exc.code, errors=errors, extra={**exc.extra, "index": index})
+
+
+@transaction.atomic
+def claims_create_bulk(
+    *, article: Article, claims: Sequence[Mapping[str, Any]], created_by: User | None
+) -> list[Claim]:
+    """``claim_create`` for many claims of one article, with its rules, in a few queries: the
+    article is locked once and may not be in the trash, and each quote must stand in the body
+    (offsets computed when not given, checked when given). Each item holds ``statement``,
+    ``quote`` and optionally ``quote_start``, ``quote_end``, ``claimant``, ``claim_date``. A
+    refusal names the item (``claims.<index>.<field>``, ``index`` in the body) and creates
+    none."""
+    article = _lock_live_article(article)
+    built = []
+    for index, item in enumerate(claims):
+        try:
+            start, end = anchor_quote(
+                body=article.body,
+                quote=item["quote"],
+                quote_start=item.get("quote_start"),
+                quote_end=item.get("quote_end"),
+            )
+        except InvalidInput as exc:
+            raise _at_index(exc, index, "claims") from exc
+        built.append(
+            Claim(
+                article=article,
+                statement=item["statement"].strip(),
+                quote=item["quote"],
+                quote_start=start,
+                quote_end=end,
+                claimant=item.get("claimant", "").strip(),
+                claim_date=item.get("claim_date"),
+                created_by=created_by,
+            )
+        )
+    return Claim.objects.bulk_create(built, batch_size=1000)
 
 
 @transaction.atomic
@@ -367,6 +411,57 @@ def citation_add(
     )
     citation.save()
     return citation
+
+
+@transaction.atomic
+def citations_add_bulk(*, citations: Sequence[Mapping[str, Any]], added_by: User | None) -> list[Citation]:
+    """``citation_add`` for many citations, with its rules, in a few queries: one citation per
+    claim, source and role (stored or in the batch), and neither the claim nor the source may
+    be in the trash. Each item holds ``claim``, ``source``, ``role``, ``stance`` and optionally
+    ``quote``, ``locator``, ``note``. A refusal names the item (``citations.<index>.<field>``)
+    and adds none."""
+    claim_ids = sorted({item["claim"].pk for item in citations})
+    locked = {
+        claim.pk: claim for claim in Claim.objects.select_for_update().filter(pk__in=claim_ids).order_by("id")
+    }
+    require_live_sources({item["source"].pk for item in citations}, field="source")
+    taken = set(Citation.objects.filter(claim_id__in=claim_ids).values_list("claim_id", "source_id", "role"))
+    built = []
+    for index, item in enumerate(citations):
+        claim = locked[item["claim"].pk]
+        if claim.deleted_at is not None:
+            raise _at_index(
+                Conflict(
+                    f"Claim {claim.pk} is in the trash; restore it first.", field="claim", code="in_trash"
+                ),
+                index,
+                "citations",
+            )
+        key = (claim.pk, item["source"].pk, item["role"])
+        if key in taken:
+            raise _at_index(
+                Conflict(
+                    f"The claim already cites this source with role '{item['role']}'.",
+                    field="source",
+                    code="duplicate",
+                ),
+                index,
+                "citations",
+            )
+        taken.add(key)
+        built.append(
+            Citation(
+                claim=claim,
+                source=item["source"],
+                role=item["role"],
+                stance=item["stance"],
+                quote=item.get("quote", ""),
+                locator=item.get("locator", ""),
+                note=item.get("note", ""),
+                added_by=added_by,
+            )
+        )
+    return Citation.objects.bulk_create(built, batch_size=1000)
 
 
 @transaction.atomic

@@ -7,8 +7,12 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from claims import selectors, services
+from claims.export_views import ClaimExportsMixin
 from claims.filters import ArticleFilter, CitationFilter, ClaimFilter
 from claims.history import claim_as_of, claim_history, parse_as_of
+from claims.matching_serializers import ClaimCreatedSerializer
+from claims.matching_views import ClaimMatchingMixin
+from claims.provenance import ClaimProvenanceSerializer, claim_provenance
 from claims.serializers import (
     ArticleSerializer,
     ArticleWriteSerializer,
@@ -21,6 +25,7 @@ from claims.serializers import (
 )
 from config.concurrency import expected_version, requires_version
 from config.idempotency import idempotent
+from config.pagination import KeysetPagination, PageNumberPagination
 from config.permissions import ReviewersOnly
 from config.schema import ErrorSerializer
 from config.viewsets import ServiceModelViewSet
@@ -41,6 +46,8 @@ class ArticleViewSet(ServiceModelViewSet):
     write_serializer_class = ArticleWriteSerializer
     filterset_class = ArticleFilter
     search_fields = ["title", "byline", "url", "publisher__name"]
+    search_vectors = ["search_vector"]
+    search_rank_vector = "search_vector"
     ordering_fields = ["created_at", "updated_at", "published_on", "title", "id"]
     ordering = ["-created_at", "-id"]
 
@@ -91,18 +98,26 @@ class ArticleViewSet(ServiceModelViewSet):
             ),
         },
     ),
-    create=extend_schema(summary="Record a claim anchored on its exact quote"),
+    create=extend_schema(
+        summary="Record a claim anchored on its exact quote",
+        description="The answer lists the claim's `likely_duplicates`: claims already recorded, in any "
+        "article, that probably state the same thing (see `POST /api/v1/claims/match/`).",
+        responses={201: ClaimCreatedSerializer},
+    ),
     update=extend_schema(summary="Replace a claim (refused while it has a verdict)"),
     partial_update=extend_schema(summary="Edit a claim (refused while it has a verdict)"),
     destroy=extend_schema(summary="Move a claim to the trash, with its citations and history"),
 )
-class ClaimViewSet(ServiceModelViewSet):
+class ClaimViewSet(ClaimMatchingMixin, ClaimExportsMixin, ServiceModelViewSet):
     read_serializer_class = ClaimSerializer
     write_serializer_class = ClaimWriteSerializer
     filterset_class = ClaimFilter
     search_fields = ["statement", "quote", "claimant", "article__title"]
+    search_vectors = ["search_vector"]
+    search_rank_vector = "search_vector"
     ordering_fields = ["created_at", "updated_at", "claim_date", "status", "claimant", "id"]
     ordering = ["-created_at", "-id"]
+    pagination_class = KeysetPagination
 
     def get_queryset(self):
         if self.action == "history":
@@ -195,12 +210,39 @@ class ClaimViewSet(ServiceModelViewSet):
         responses={200: ClaimHistoryEntrySerializer(many=True)},
         filters=False,
     )
-    @action(detail=True, methods=["get"], url_path="history", filter_backends=[])
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="history",
+        filter_backends=[],
+        pagination_class=PageNumberPagination,
+    )
     def history(self, request, pk=None):
         claim = self.get_object()
         page = self.paginate_queryset(claim_history(claim=claim))
         serializer = ClaimHistoryEntrySerializer(page, many=True, context=self.get_serializer_context())
         return self.get_paginated_response(serializer.data)
+
+    @extend_schema(
+        summary="A claim's provenance: its citations, the chains behind them and their origins",
+        description=(
+            "Each citation with the chain of sources behind its source (followed through "
+            "`relies_on` to the end) as one graph (`nodes`, `edges`, `depth`), the origins the "
+            "chains end at (sources that rely on nothing further; a source relying on nothing is "
+            "its own origin), and `independence`: how many independent origins support and "
+            "contradict the claim. Origins count once per publisher (one without a publisher counts "
+            "on its own), so ten articles repeating one press release count as one. Context "
+            "citations count for neither side; an origin reached by a supporting and a "
+            "contradicting citation counts on both. The counts are those of the claim's "
+            "`independent_support` and `independent_contradiction`. 404 for a claim in the trash."
+        ),
+        responses={200: ClaimProvenanceSerializer},
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], url_path="provenance", filter_backends=[], pagination_class=None)
+    def provenance(self, request, pk=None):
+        claim = get_object_or_404(selectors.live_claims(), pk=pk)
+        return Response(ClaimProvenanceSerializer(claim_provenance(claim=claim)).data)
 
 
 @extend_schema_view(
@@ -218,6 +260,7 @@ class CitationViewSet(ServiceModelViewSet):
     search_fields = ["quote", "note", "locator", "source__title"]
     ordering_fields = ["added_at", "updated_at", "id"]
     ordering = ["added_at", "id"]
+    pagination_class = KeysetPagination
 
     def get_queryset(self):
         return selectors.citation_list()

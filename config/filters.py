@@ -4,13 +4,19 @@ from rest_framework.exceptions import ValidationError
 
 
 class StableOrderingFilter(filters.OrderingFilter):
-    """Ordering always ends on ``id``, so pages never repeat or skip rows with equal keys."""
+    """Ordering always ends on ``id``, so pages never repeat or skip rows with equal keys.
+
+    The ``id`` added runs the way the last term does (``-status`` becomes ``-status, -id``), so
+    that a (key, id) index serves the whole ordering; terms after ``id`` could never matter and
+    are dropped."""
 
     def get_ordering(self, request, queryset, view):
         self._refuse_unknown_fields(request, queryset, view)
         ordering = list(super().get_ordering(request, queryset, view) or [])
-        if not any(term.lstrip("-") in ("id", "pk") for term in ordering):
-            ordering.append("id")
+        for index, term in enumerate(ordering):
+            if term.lstrip("-") in ("id", "pk"):
+                return ordering[: index + 1]
+        ordering.append("-id" if ordering and ordering[-1].startswith("-") else "id")
         return ordering
 
     def _refuse_unknown_fields(self, request, queryset, view) -> None:

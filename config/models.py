@@ -1,5 +1,7 @@
 """Model pieces shared by the apps: versions, the trash, history tracking, idempotency."""
 
+from collections.abc import Sequence
+
 import pghistory
 import pgtrigger
 from django.conf import settings
@@ -19,15 +21,29 @@ class Versioned(models.Model):
         abstract = True
 
 
-def version_trigger() -> pgtrigger.Trigger:
-    """The trigger that keeps ``Versioned.version`` honest; each model lists its own copy."""
+def version_trigger(*, exclude: Sequence[str] = ()) -> pgtrigger.Trigger:
+    """The trigger that keeps ``Versioned.version`` honest; each model lists its own copy.
+
+    ``exclude`` names generated columns: PostgreSQL computes them after BEFORE triggers, so the
+    condition compares the other columns one by one instead of the whole row."""
+    condition = (
+        pgtrigger.AnyChange(exclude=list(exclude))
+        if exclude
+        else pgtrigger.Condition("OLD.* IS DISTINCT FROM NEW.*")
+    )
     return pgtrigger.Trigger(
         name="bump_version",
         when=pgtrigger.Before,
         operation=pgtrigger.Update,
-        condition=pgtrigger.Condition("OLD.* IS DISTINCT FROM NEW.*"),
+        condition=condition,
         func="NEW.version := OLD.version + 1; RETURN NEW;",
     )
+
+
+def entered_fields(model: type[models.Model]) -> list[models.Field]:
+    """The concrete fields that hold what was written, leaving out columns PostgreSQL generates
+    (search vectors), which history snapshots do not copy."""
+    return [field for field in model._meta.concrete_fields if not field.generated]
 
 
 class Trashable(models.Model):
@@ -53,14 +69,17 @@ class Trashable(models.Model):
         abstract = True
 
 
-def track_history():
+def track_history(*, exclude: Sequence[str] = ()):
     """Every insert, update and delete, written by database triggers into an append-only
-    event table, so no code path (bulk updates, raw SQL, the admin) can skip it."""
+    event table, so no code path (bulk updates, raw SQL, the admin) can skip it.
+
+    ``exclude`` names derived columns (search vectors) that history need not copy."""
     return pghistory.track(
         pghistory.InsertEvent(),
         pghistory.UpdateEvent(),
         pghistory.DeleteEvent(),
         append_only=True,
+        exclude=list(exclude) or None,
     )
 
 
@@ -84,3 +103,7 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key}"
+
+
+# The change log behind the sync feed lives in its own module; imported so Django finds the model.
+from config.changes import Change  # noqa: E402, F401

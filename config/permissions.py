@@ -18,6 +18,16 @@ class RoleBasedAccess(permissions.BasePermission):
         return is_researcher(request.user)
 
 
+class ReadersMay(permissions.BasePermission):
+    """For a POST that writes nothing (claim matching takes a text too long for a URL): whoever
+    may read may use it, whatever the method."""
+
+    message = RoleBasedAccess.message
+
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user and request.user.is_authenticated) or settings.CLAIMTRACK_PUBLIC_READ
+
+
 class ReviewersOnly(permissions.BasePermission):
     """Reviewers (and superusers) only, whatever the method: the trash and restoring from it."""
 

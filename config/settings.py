@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "config",
     "sources",
     "claims",
+    "benchmarks",
 ]
 
 MIDDLEWARE = [
@@ -138,6 +139,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # Request body limit (bytes): an article body is the largest thing a client sends.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# ... except for POST /api/v1/import/, whose file may hold thousands of claims (claims.importer).
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+IMPORT_PATH = "/api/v1/import/"
 
 LOGIN_URL = "rest_framework:login"
 LOGIN_REDIRECT_URL = "/api/v1/"
@@ -146,8 +150,19 @@ LOGIN_REDIRECT_URL = "/api/v1/"
 # so that the events of one long transaction keep their order and as_of sees each of them.
 PGHISTORY_CREATED_AT_FUNCTION = "clock_timestamp()"
 
+# ?q= ranks only the newest this many matches (by id), so a word found in most rows is no slower
+# to search than a rare one; ?ordering= pages through every match instead.
+SEARCH_RANK_WINDOW = int(os.environ.get("SEARCH_RANK_WINDOW", "1000"))
+
 # Anonymous clients may read (never write) when this is on.
 CLAIMTRACK_PUBLIC_READ = env_bool("CLAIMTRACK_PUBLIC_READ")
+
+# The benchmark's hand-written reference (/bench/reference/claims/) is served only when this is on.
+BENCH_ENDPOINTS = env_bool("CLAIMTRACK_BENCH_ENDPOINTS")
+
+# Who publishes the ClaimReviews (their "author"): the organisation running Claimtrack.
+CLAIMTRACK_ORGANIZATION_NAME = os.environ.get("CLAIMTRACK_ORGANIZATION_NAME", "").strip() or "Claimtrack"
+CLAIMTRACK_ORGANIZATION_URL = os.environ.get("CLAIMTRACK_ORGANIZATION_URL", "").strip()
 
 # Browsers on other origins may call the API only from origins listed here (none by default).
 CORS_ALLOWED_ORIGINS = env_list("CORS_ALLOWED_ORIGINS")
@@ -206,6 +221,7 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "config.filters.SearchFilter",
         "config.filters.StableOrderingFilter",
+        "config.search.FullTextSearchFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
     "EXCEPTION_HANDLER": "config.exceptions.exception_handler",

@@ -1,9 +1,13 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from claims.changes import ChangeFeedViewSet
+from claims.export_views import ClaimReviewViewSet
+from claims.import_views import ImportView
 from claims.trash import TrashViewSet
 from claims.views import ArticleViewSet, CitationViewSet, ClaimViewSet
 from config.auth_views import AllTokensView, MeView, TokenView
@@ -15,13 +19,16 @@ router.register("sources", SourceViewSet, basename="source")
 router.register("articles", ArticleViewSet, basename="article")
 router.register("claims", ClaimViewSet, basename="claim")
 router.register("citations", CitationViewSet, basename="citation")
+router.register("claimreviews", ClaimReviewViewSet, basename="claimreview")
 router.register("trash", TrashViewSet, basename="trash")
+router.register("changes", ChangeFeedViewSet, basename="change")
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/api/v1/", permanent=False)),
     path("api/v1/auth/token/", TokenView.as_view(), name="auth-token"),
     path("api/v1/auth/tokens/", AllTokensView.as_view(), name="auth-tokens"),
     path("api/v1/auth/me/", MeView.as_view(), name="auth-me"),
+    path("api/v1/import/", ImportView.as_view(), name="import"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
@@ -29,6 +36,10 @@ urlpatterns = [
     path("api-auth/", include("rest_framework.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH_ENDPOINTS:
+    # The benchmark's hand-written reference (benchmarks/reference.py); off unless asked for.
+    urlpatterns.append(path("bench/", include("benchmarks.urls")))
 
 handler400 = "config.error_views.bad_request"
 handler403 = "config.error_views.permission_denied"

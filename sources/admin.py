@@ -20,6 +20,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy
 
 from config.errors import DomainError
+from config.models import entered_fields
 from sources import services
 from sources.models import Publisher, Source
 
@@ -43,7 +44,7 @@ def add_domain_errors(form: forms.BaseForm, error: DomainError, *, prefix: str =
 def adopt_saved_state(obj: models.Model, saved: models.Model) -> None:
     """The admin keeps working with the instance it built (inlines hang on it, the redirect
     reads its pk); give it what the service actually stored."""
-    for field in obj._meta.concrete_fields:
+    for field in entered_fields(type(obj)):
         setattr(obj, field.attname, getattr(saved, field.attname))
     obj._state.adding = False
     obj._state.db = saved._state.db

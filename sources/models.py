@@ -1,7 +1,9 @@
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models.functions import Lower
 
 from config.models import Trashable, Versioned, track_history, version_trigger
+from config.search import search_vector_field
 
 
 class PublisherKind(models.TextChoices):
@@ -26,7 +28,7 @@ class SourceKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-@track_history()
+@track_history(exclude=["search_vector"])
 class Publisher(Versioned, models.Model):
     Kind = PublisherKind
 
@@ -40,11 +42,12 @@ class Publisher(Versioned, models.Model):
         max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 country code, upper case; empty if unknown."
     )
     url = models.URLField(max_length=500, blank=True, help_text="Home page of the publisher.")
+    search_vector = search_vector_field(("name", "A"))
     created_at = models.DateTimeField(auto_now_add=True, help_text="When the record was created.")
     updated_at = models.DateTimeField(auto_now=True, help_text="When the record last changed.")
 
     class Meta:
-        triggers = [version_trigger()]
+        triggers = [version_trigger(exclude=["search_vector"])]
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -66,7 +69,7 @@ class Publisher(Versioned, models.Model):
         return self.name
 
 
-@track_history()
+@track_history(exclude=["search_vector"])
 class Source(Versioned, Trashable, models.Model):
     Kind = SourceKind
 
@@ -112,11 +115,14 @@ class Source(Versioned, Trashable, models.Model):
         blank=True,
         help_text="Other sources this one depends on.",
     )
+    search_vector = search_vector_field(
+        ("title", "A"), ("identifier", "A"), ("authors", "B"), ("summary", "C")
+    )
     created_at = models.DateTimeField(auto_now_add=True, help_text="When the record was created.")
     updated_at = models.DateTimeField(auto_now=True, help_text="When the record last changed.")
 
     class Meta:
-        triggers = [version_trigger()]
+        triggers = [version_trigger(exclude=["search_vector"])]
         ordering = ["-published_on", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -128,7 +134,11 @@ class Source(Versioned, Trashable, models.Model):
             models.CheckConstraint(condition=~models.Q(title=""), name="source_title_not_blank"),
             models.CheckConstraint(condition=models.Q(kind__in=SourceKind.values), name="source_kind_valid"),
         ]
-        indexes = [models.Index(fields=["kind"]), models.Index(fields=["published_on"])]
+        indexes = [
+            models.Index(fields=["kind"]),
+            models.Index(fields=["published_on"]),
+            GinIndex(fields=["search_vector"], name="source_search_gin"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -79,7 +79,9 @@ class SourceWriteSerializer(ModelSerializer):
         many=True,
         queryset=live_sources(),
         required=False,
-        help_text="Ids of the sources this one depends on (a newspaper report on a command's review).",
+        help_text="Ids of the sources this one depends on (a newspaper report on a command's review). "
+        "A link that would close a cycle (a source resting, however indirectly, on itself) is refused "
+        "with 409 `reliance_cycle`, naming the cycle.",
     )
 
     version = version_field()

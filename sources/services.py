@@ -18,6 +18,7 @@ from config.trash import (
     take_out_of_trash,
 )
 from sources.models import Publisher, Source, SourceReliance
+from sources.provenance import lock_reliance_graph, reliance_cycle
 from sources.urls_normal import normalize_url
 
 PUBLISHER_FIELDS = ("name", "kind", "country", "url")
@@ -126,15 +127,30 @@ def _check_source_url(url: str, *, exclude_id: int | None = None) -> None:
 
 
 def _set_relies_on(source: Source, relies_on: Iterable[Source]) -> None:
-    """A source cannot rely on itself."""
+    """A source cannot rely on itself, nor on a source whose chain leads back to it (409
+    ``reliance_cycle`` naming the cycle). The caller holds ``lock_reliance_graph``."""
     wanted = {other.pk: other for other in relies_on}
     if source.pk in wanted:
         raise InvalidInput("A source cannot rely on itself.", field="relies_on", code="self_reliance")
     require_live_sources(wanted.keys(), field="relies_on")
     current = set(source.reliance_links.values_list("relies_on_id", flat=True))
+    _refuse_cycle(source, wanted.keys() - current)
     source.reliance_links.exclude(relies_on_id__in=wanted.keys()).delete()
     SourceReliance.objects.bulk_create(
         [SourceReliance(source=source, relies_on_id=pk) for pk in wanted.keys() - current]
+    )
+
+
+def _refuse_cycle(source: Source, new_targets: set[int]) -> None:
+    cycle = reliance_cycle(source_id=source.pk, targets=new_targets)
+    if cycle is None:
+        return
+    names = " → ".join(f'{step.pk} "{step.title}"' for step in cycle)
+    raise Conflict(
+        f"This would make a cycle of sources relying on each other: {names}.",
+        field="relies_on",
+        code="reliance_cycle",
+        extra={"cycle": [{"id": step.pk, "title": step.title} for step in cycle]},
     )
 
 
@@ -144,6 +160,9 @@ def source_create(*, relies_on: Iterable[Source] = (), **fields: Any) -> Source:
     unknown = set(fields) - set(SOURCE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown source fields: {sorted(unknown)}")
+    relies_on = list(relies_on)
+    if relies_on:
+        lock_reliance_graph()  # before any row lock, like source_update
     fields["url"] = _normal_url(fields.get("url", ""))
     fields["archived_url"] = _normal_url(fields.get("archived_url", ""), "archived_url")
     _check_source_url(fields["url"])
@@ -155,6 +174,10 @@ def source_create(*, relies_on: Iterable[Source] = (), **fields: Any) -> Source:
 
 @transaction.atomic
 def source_update(*, source: Source, data: dict[str, Any], expected_version: int | None = None) -> Source:
+    if "relies_on" in data:
+        # The graph lock comes first: taken after the row locks, two edits linking two sources
+        # to each other would deadlock (each holding the row the other locks next).
+        lock_reliance_graph()
     source = Source.objects.select_for_update().get(pk=source.pk)
     check_version(source, expected_version)
     relies_on = data.pop("relies_on", None)
@@ -163,12 +186,13 @@ def source_update(*, source: Source, data: dict[str, Any], expected_version: int
         _check_source_url(data["url"], exclude_id=source.pk)
     if "archived_url" in data:
         data["archived_url"] = _normal_url(data["archived_url"], "archived_url")
+    if relies_on is not None:
+        # Before the other fields, so a refused cycle is named with the titles as they stand.
+        _set_relies_on(source, relies_on)
     for field in SOURCE_FIELDS:
         if field in data:
             setattr(source, field, data[field])
     source.save()
-    if relies_on is not None:
-        _set_relies_on(source, relies_on)
     return source
 
 

@@ -1,11 +1,14 @@
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
+from rest_framework.response import Response
 
 from config.permissions import ReviewersOnly
 from config.viewsets import ServiceModelViewSet
 from sources import selectors, services
+from sources.csl import SourceCslMixin, csl_detail_schema, csl_list_schema
 from sources.filters import PublisherFilter, SourceFilter
+from sources.provenance import SourceProvenanceSerializer, reliance_graph
 from sources.serializers import (
     PublisherSerializer,
     PublisherWriteSerializer,
@@ -44,18 +47,23 @@ class PublisherViewSet(ServiceModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List sources"),
-    retrieve=extend_schema(summary="Get a source with its publisher and the sources it relies on"),
+    list=extend_schema(summary="List sources", **csl_list_schema(SourceSerializer)),
+    retrieve=extend_schema(
+        summary="Get a source with its publisher and the sources it relies on",
+        **csl_detail_schema(SourceSerializer),
+    ),
     create=extend_schema(summary="Create a source"),
     update=extend_schema(summary="Replace a source"),
     partial_update=extend_schema(summary="Edit a source"),
     destroy=extend_schema(summary="Move a source to the trash (refused while it is cited or relied on)"),
 )
-class SourceViewSet(ServiceModelViewSet):
+class SourceViewSet(SourceCslMixin, ServiceModelViewSet):
     read_serializer_class = SourceSerializer
     write_serializer_class = SourceWriteSerializer
     filterset_class = SourceFilter
     search_fields = ["title", "identifier", "authors", "summary", "publisher__name", "url"]
+    search_vectors = ["search_vector", "publisher__search_vector"]
+    search_rank_vector = "search_vector"
     ordering_fields = ["published_on", "title", "kind", "created_at", "updated_at", "id"]
     ordering = ["-published_on", "id"]
 
@@ -84,3 +92,20 @@ class SourceViewSet(ServiceModelViewSet):
     def restore(self, request, pk=None):
         source = get_object_or_404(selectors.trashed_sources(), pk=pk)
         return self.read_response(services.source_restore(source=source, actor=request.user))
+
+    @extend_schema(
+        summary="A source's provenance: the chain of sources it rests on",
+        description=(
+            "The source's `relies_on` links followed to the end, as a graph: every source reached "
+            "(`nodes`, with `depth`, the shortest number of links from this source, and "
+            "`is_origin` for those that rely on nothing further) and every link (`edges`). "
+            "Computed in one query however long the chain. A source that relies on nothing "
+            "is its own origin, at depth 0. 404 for a source in the trash."
+        ),
+        responses={200: SourceProvenanceSerializer},
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], url_path="provenance", filter_backends=[], pagination_class=None)
+    def provenance(self, request, pk=None):
+        source = get_object_or_404(selectors.live_sources(), pk=pk)
+        return Response(SourceProvenanceSerializer(reliance_graph(roots=[source.pk])).data)

@@ -317,10 +317,10 @@ def test_list_filters(researcher_client):
 def test_list_query_count(researcher_client, django_assert_num_queries, rows):
     for _ in range(rows):
         CitationFactory(source=SourceFactory(publisher=PublisherFactory()))
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         response = researcher_client.get(reverse("citation-list"))
     assert response.status_code == 200
-    assert response.data["count"] == rows
+    assert len(response.data["results"]) == rows
     assert all(row["source"]["publisher_name"] for row in response.data["results"])
 
 

@@ -263,11 +263,9 @@ def test_filter_by_source_and_publisher(researcher_client):
     response = researcher_client.get(reverse("claim-list"), {"source": source.pk})
     assert response.status_code == 200
     assert ids(response) == [cites_source.pk]
-    assert response.data["count"] == 1
 
     response = researcher_client.get(reverse("claim-list"), {"publisher": publisher.pk})
     assert sorted(ids(response)) == sorted([cites_source.pk, cites_sibling.pk])
-    assert response.data["count"] == 2
 
 
 def test_filter_by_unknown_source_is_refused(researcher_client):
@@ -440,7 +438,8 @@ def claims_with_citations(count: int) -> list[Claim]:
 @pytest.mark.parametrize("rows", [1, 50])
 def test_list_query_count(researcher_client, django_assert_num_queries, rows):
     claims_with_citations(rows)
-    with django_assert_num_queries(3):
+    # The claims, then their citations with sources and publishers; nothing is counted.
+    with django_assert_num_queries(2):
         response = researcher_client.get(reverse("claim-list"))
     assert response.status_code == 200
     assert len(response.data["results"]) == rows

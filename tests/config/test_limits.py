@@ -154,7 +154,9 @@ def test_every_text_in_every_request_body_has_a_length_limit():
         for method, operation in operations.items():
             content = operation.get("requestBody", {}).get("content", {})
             for media in content.values():
-                body = components[media["schema"]["$ref"].rsplit("/", 1)[1]]
+                ref = media["schema"].get("$ref")
+                # A raw body (the CSV of an import) is bounded by IMPORT_MAX_BYTES instead.
+                body = components[ref.rsplit("/", 1)[1]] if ref else media["schema"]
                 for name, prop in body.get("properties", {}).items():
                     for text in string_schemas(prop, components):
                         if "enum" in text or text.get("format") in ("date", "date-time"):
@@ -165,5 +167,8 @@ def test_every_text_in_every_request_body_has_a_length_limit():
                             post_fields.add((path, name, text["maxLength"]))
 
     assert unlimited == []
-    # Each limit in the schema is exercised above, with the same number.
-    assert {case for case in post_fields if case[2] > 0} == set(LIMITS)
+    # Each limit in the schema is exercised above, with the same number; matching stores
+    # nothing, its limit is tested in tests/claims/test_matching.py.
+    assert ("/api/v1/claims/match/", "text", 20_000) in post_fields
+    stored = {case for case in post_fields if case[2] > 0 and case[0] != "/api/v1/claims/match/"}
+    assert stored == set(LIMITS)

@@ -1,0 +1,114 @@
+"""Input and output of claim matching (``/claims/{id}/similar/``, ``/claims/match/``) and the
+answer to creating a claim, which lists its likely duplicates."""
+
+import math
+
+from rest_framework import serializers
+
+from claims.matching import (
+    DEFAULT_LIMIT,
+    DEFAULT_THRESHOLD,
+    DUPLICATE_THRESHOLD,
+    MAX_LIMIT,
+    MAX_TEXT_LENGTH,
+    MIN_THRESHOLD,
+)
+from claims.models import Status
+from claims.serializers import ArticleSummarySerializer, ClaimSerializer
+from config.serializers import StrictCharField
+
+MIN_SCORE_HELP = (
+    f"Only claims at least this similar ({MIN_THRESHOLD} to 1; default {DEFAULT_THRESHOLD}). "
+    "1 means the same words, ignoring case, accents and punctuation."
+)
+LIMIT_HELP = f"How many claims to return at most (1 to {MAX_LIMIT}; default {DEFAULT_LIMIT})."
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A whole number: in a JSON body a boolean or a float like 2.5 is refused rather than
+    turned into 1 or 2."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or (isinstance(data, float) and not data.is_integer()):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class FiniteFloatField(serializers.FloatField):
+    """A number; "nan" and "inf" are refused (they would slip past the range checks)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool):
+            self.fail("invalid")
+        value = super().to_internal_value(data)
+        if not math.isfinite(value):
+            self.fail("invalid")
+        return value
+
+
+class _MatchOptionsSerializer(serializers.Serializer):
+    limit = StrictIntegerField(
+        min_value=1, max_value=MAX_LIMIT, required=False, default=DEFAULT_LIMIT, help_text=LIMIT_HELP
+    )
+    min_score = FiniteFloatField(
+        min_value=MIN_THRESHOLD,
+        max_value=1,
+        required=False,
+        default=DEFAULT_THRESHOLD,
+        help_text=MIN_SCORE_HELP,
+    )
+
+
+class ClaimSimilarQuerySerializer(_MatchOptionsSerializer):
+    """Query parameters of ``GET /claims/{id}/similar/``."""
+
+
+class ClaimMatchTextSerializer(_MatchOptionsSerializer):
+    text = StrictCharField(
+        max_length=MAX_TEXT_LENGTH,
+        help_text=f"The text to match, e.g. a claim's statement: a JSON string of 1 to {MAX_TEXT_LENGTH} "
+        "characters once surrounding whitespace is removed. A text with no letter or digit matches "
+        "nothing (an empty list).",
+    )
+
+
+class ClaimMatchSerializer(serializers.Serializer):
+    """A claim found by matching, with its score."""
+
+    id = serializers.IntegerField(source="claim.id", help_text="Id of the claim.")
+    statement = serializers.CharField(
+        source="claim.statement", help_text="The claim restated as one neutral sentence."
+    )
+    status = serializers.ChoiceField(
+        source="claim.status", choices=Status.choices, help_text="The claim's verification status."
+    )
+    article = ArticleSummarySerializer(source="claim.article", help_text="The article making the claim.")
+    similarity = serializers.FloatField(
+        min_value=0,
+        max_value=1,
+        help_text="How alike the two texts are, from 0 to 1 (1: the same words, ignoring case, "
+        "accents and punctuation), rounded to 3 decimals.",
+    )
+
+
+class ClaimMatchResultSerializer(serializers.Serializer):
+    min_score = serializers.FloatField(help_text="The lowest similarity a result could have.")
+    results = ClaimMatchSerializer(
+        many=True, help_text="The most similar claims, most similar first (ties by id); may be empty."
+    )
+
+
+class ClaimCreatedSerializer(ClaimSerializer):
+    """The claim just recorded, with the claims that probably say the same thing."""
+
+    likely_duplicates = ClaimMatchSerializer(
+        many=True,
+        read_only=True,
+        help_text=f"Other claims, in any article, with a similarity of at least {DUPLICATE_THRESHOLD} "
+        f"to the new claim's statement, most similar first (at most {DEFAULT_LIMIT}); empty when there "
+        "are none. Only in the answer to a create.",
+    )
+
+    class Meta(ClaimSerializer.Meta):
+        fields = [*ClaimSerializer.Meta.fields, "likely_duplicates"]
+        read_only_fields = fields

@@ -1,0 +1,119 @@
+"""Claim matching on the claims viewset: ``GET /claims/{id}/similar/``, ``POST /claims/match/``,
+and the likely duplicates listed in the answer to creating a claim (claims/matching.py)."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
+from rest_framework.response import Response
+
+from claims import matching
+from claims.matching_serializers import (
+    ClaimMatchResultSerializer,
+    ClaimMatchSerializer,
+    ClaimMatchTextSerializer,
+    ClaimSimilarQuerySerializer,
+)
+from claims.selectors import live_claims
+from config.permissions import ReadersMay
+from config.schema import ErrorSerializer
+
+HOW_SCORED = (
+    " The score is pg_trgm's trigram similarity of the two texts once accents are removed: "
+    "case, quotes and punctuation do not count, word order counts little, and a text that "
+    "differs in a few words still scores high (around 0.6 and up for the same claim reworded "
+    "slightly). Claims in the trash are never returned."
+)
+
+
+def _given(query_params) -> dict:
+    # An empty query value means "not given" (config.schema.allow_empty_query_values).
+    return {key: value for key, value in query_params.items() if value != ""}
+
+
+def _result(matches: list[matching.ClaimMatch], min_score: float) -> Response:
+    return Response(ClaimMatchResultSerializer({"min_score": min_score, "results": matches}).data)
+
+
+class ClaimMatchingMixin:
+    """The ``similar`` and ``match`` actions of the claims viewset, and ``likely_duplicates`` in
+    the answer to a create."""
+
+    # Set per action (see config.schema.AutoSchema._error_codes); declared so @action may set it.
+    error_codes = None
+
+    def read_response(self, instance, status_code=status.HTTP_200_OK, headers=None):
+        response = super().read_response(instance, status_code, headers)
+        if self.action == "create":
+            # Part of the answer, so an Idempotency-Key replay returns the list first given.
+            duplicates = matching.likely_duplicates(claim=instance)
+            response.data["likely_duplicates"] = ClaimMatchSerializer(duplicates, many=True).data
+        return response
+
+    @extend_schema(
+        summary="Claims most like this one, in any article",
+        description=(
+            "The live claims whose statement is most similar to this claim's, the claim itself "
+            "left out, most similar first (ties by id). 404 for an unknown claim or one in the "
+            "trash; 400 naming `limit` or `min_score` when one is out of range." + HOW_SCORED
+        ),
+        parameters=[ClaimSimilarQuerySerializer],
+        request=None,
+        responses={
+            200: ClaimMatchResultSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="`limit` or `min_score` is out of range."),
+        },
+        filters=False,
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="similar",
+        filter_backends=[],
+        pagination_class=None,
+        error_codes={"GET": {"400", "401", "403", "404"}},
+    )
+    def similar(self, request, pk=None):
+        claim = get_object_or_404(live_claims().only("id", "statement"), pk=pk)
+        options = ClaimSimilarQuerySerializer(data=_given(request.query_params))
+        options.is_valid(raise_exception=True)
+        min_score = options.validated_data["min_score"]
+        matches = matching.similar_claims(
+            text=claim.statement,
+            exclude_id=claim.pk,
+            limit=options.validated_data["limit"],
+            threshold=min_score,
+        )
+        return _result(matches, min_score)
+
+    @extend_schema(
+        summary="Claims most like a text, in any article",
+        description=(
+            "The live claims whose statement is most similar to `text`, most similar first (ties "
+            "by id): to check whether a claim is already recorded before recording it. Writes "
+            "nothing, so whoever may read claims may use it. A `text` with no letter or digit "
+            "(only emoji or punctuation) matches nothing: the answer is an empty list, not an "
+            "error. 400 naming the field for a `text` that is missing, not a string, blank, longer "
+            "than 20,000 characters or holding a NUL character, and for a `limit` or `min_score` "
+            "out of range." + HOW_SCORED
+        ),
+        request=ClaimMatchTextSerializer,
+        responses={200: ClaimMatchResultSerializer},
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="match",
+        permission_classes=[ReadersMay],
+        filter_backends=[],
+        pagination_class=None,
+        error_codes={"POST": {"400", "401", "403", "413", "415"}},
+    )
+    def match(self, request):
+        body = ClaimMatchTextSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        min_score = body.validated_data["min_score"]
+        matches = matching.similar_claims(
+            text=body.validated_data["text"], limit=body.validated_data["limit"], threshold=min_score
+        )
+        return _result(matches, min_score)

@@ -1,0 +1,123 @@
+"""claims_create_bulk and citations_add_bulk: the rules of claim_create and citation_add, for
+many records at once (the import's path)."""
+
+import pytest
+
+from claims import services
+from claims.models import Citation, Claim
+from config.errors import Conflict, InvalidInput
+from sources import services as source_services
+from tests.factories import ARTICLE_BODY, ArticleFactory, ClaimFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_claims_are_created_anchored_in_the_body(researcher):
+    article = ArticleFactory(body=ARTICLE_BODY)
+    second = ARTICLE_BODY.rindex("21 rockets")
+
+    created = services.claims_create_bulk(
+        article=article,
+        claims=[
+            {
+                "statement": "  A militia did it. ",
+                "quote": "almost certainly conducted",
+                "claimant": " CENTCOM ",
+            },
+            {"statement": "21 rockets.", "quote": "21 rockets", "quote_start": second},
+        ],
+        created_by=researcher,
+    )
+
+    assert [(c.quote_start, c.quote_end) for c in created] == [
+        (ARTICLE_BODY.index("almost"), ARTICLE_BODY.index("almost") + len("almost certainly conducted")),
+        (second, second + len("21 rockets")),
+    ]
+    first = Claim.objects.get(pk=created[0].pk)
+    assert (first.statement, first.claimant, first.created_by) == ("A militia did it.", "CENTCOM", researcher)
+
+
+@pytest.mark.parametrize(
+    ("item", "field", "code"),
+    [
+        ({"statement": "x", "quote": "not in the body"}, "claims.1.quote", "quote_not_found"),
+        ({"statement": "x", "quote": "21 rockets"}, "claims.1.quote_start", "quote_ambiguous"),
+        (
+            {"statement": "x", "quote": "21 rockets", "quote_start": 3},
+            "claims.1.quote_start",
+            "quote_mismatch",
+        ),
+    ],
+)
+def test_a_claim_whose_quote_does_not_stand_refuses_the_whole_batch(researcher, item, field, code):
+    article = ArticleFactory(body=ARTICLE_BODY)
+    with pytest.raises(InvalidInput) as refused:
+        services.claims_create_bulk(
+            article=article,
+            claims=[{"statement": "fine", "quote": "almost certainly"}, item],
+            created_by=researcher,
+        )
+    assert (list(refused.value.errors), refused.value.code, refused.value.extra["index"]) == (
+        [field],
+        code,
+        1,
+    )
+    assert not Claim.objects.exists()
+
+
+def test_claims_cannot_be_added_to_an_article_in_the_trash(researcher, reviewer):
+    article = ArticleFactory(body=ARTICLE_BODY)
+    services.article_delete(article=article, actor=reviewer)
+    with pytest.raises(Conflict) as refused:
+        services.claims_create_bulk(
+            article=article, claims=[{"statement": "x", "quote": "almost certainly"}], created_by=researcher
+        )
+    assert refused.value.code == "in_trash"
+    assert not Claim.objects.exists()
+
+
+def test_citations_are_added(researcher):
+    claim, source = ClaimFactory(), SourceFactory()
+    created = services.citations_add_bulk(
+        citations=[
+            {"claim": claim, "source": source, "role": "attribution", "stance": "supports"},
+            {"claim": claim, "source": source, "role": "evidence", "stance": "context", "locator": "p. 2"},
+        ],
+        added_by=researcher,
+    )
+    assert [(c.role, c.locator, c.added_by) for c in created] == [
+        ("attribution", "", researcher),
+        ("evidence", "p. 2", researcher),
+    ]
+
+
+def test_a_citation_twice_or_already_stored_refuses_the_batch(researcher):
+    claim, source, other = ClaimFactory(), SourceFactory(), SourceFactory()
+    services.citation_add(claim=claim, source=source, role="evidence", stance="supports", added_by=researcher)
+    twice = {"claim": claim, "source": other, "role": "evidence", "stance": "supports"}
+    stored = {"claim": claim, "source": source, "role": "evidence", "stance": "context"}
+
+    for batch, index in (([twice, twice], 1), ([twice, stored], 1)):
+        with pytest.raises(Conflict) as refused:
+            services.citations_add_bulk(citations=batch, added_by=researcher)
+        assert (refused.value.code, refused.value.extra["index"]) == ("duplicate", index)
+        assert list(refused.value.errors) == [f"citations.{index}.source"]
+    assert Citation.objects.count() == 1
+
+
+def test_citations_of_trashed_claims_or_sources_are_refused(researcher, reviewer):
+    claim, source = ClaimFactory(), SourceFactory()
+    services.claim_delete(claim=claim, actor=reviewer)
+    with pytest.raises(Conflict, match="in the trash"):
+        services.citations_add_bulk(
+            citations=[{"claim": claim, "source": source, "role": "evidence", "stance": "supports"}],
+            added_by=researcher,
+        )
+    live = ClaimFactory()
+    source_services.source_delete(source=source, actor=reviewer)
+    with pytest.raises(Conflict, match="in the trash"):
+        services.citations_add_bulk(
+            citations=[{"claim": live, "source": source, "role": "evidence", "stance": "supports"}],
+            added_by=researcher,
+        )
+    assert not Citation.objects.exists()

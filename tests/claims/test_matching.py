@@ -1,0 +1,529 @@
+"""Claim matching: ``/claims/{id}/similar/``, ``/claims/match/`` and the likely duplicates
+listed when a claim is created (claims/matching.py)."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from claims import matching
+from claims.models import Claim
+from tests.factories import ArticleFactory, ClaimFactory
+from tests.helpers import assert_error, error_fields
+
+pytestmark = pytest.mark.django_db
+
+QUOTE = "almost certainly conducted by a militia group"
+EMBASSY = "U.S. Central Command said two rockets struck near the embassy in Baghdad on Monday."
+EMBASSY_REWORDED = "U.S. Central Command said three rockets struck near the embassy in Baghdad on Tuesday."
+UNRELATED = "The health ministry said 40 percent of hospitals in Khartoum have no electricity."
+
+
+def claim(statement: str, **extra) -> Claim:
+    return ClaimFactory(statement=statement, **extra)
+
+
+def match(client, text, **extra):
+    return client.post(reverse("claim-match"), {"text": text, **extra}, format="json")
+
+
+def similar(client, target: Claim, **params):
+    return client.get(reverse("claim-similar", args=[target.pk]), params)
+
+
+def result_ids(response) -> list[int]:
+    assert response.status_code == 200, response.content
+    return [row["id"] for row in response.data["results"]]
+
+
+def scores(response) -> dict[int, float]:
+    return {row["id"]: row["similarity"] for row in response.data["results"]}
+
+
+# What matches -------------------------------------------------------------------------
+
+
+def test_exact_duplicate_ranks_first_with_score_one(researcher_client):
+    reworded = claim(EMBASSY_REWORDED)
+    exact = claim(EMBASSY)
+    unrelated = claim(UNRELATED)
+
+    response = match(researcher_client, EMBASSY)
+
+    assert result_ids(response) == [exact.pk, reworded.pk]
+    assert response.data["results"][0] == {
+        "id": exact.pk,
+        "statement": EMBASSY,
+        "status": "unverified",
+        "article": {"id": exact.article.pk, "title": exact.article.title, "url": exact.article.url},
+        "similarity": 1.0,
+    }
+    assert 0.5 < scores(response)[reworded.pk] < 1
+    assert unrelated.pk not in result_ids(response)
+    assert response.data["min_score"] == matching.DEFAULT_THRESHOLD
+
+
+def test_near_duplicate_found_across_articles(researcher_client):
+    original = claim(EMBASSY, article=ArticleFactory(title="First report"))
+    elsewhere = claim(EMBASSY_REWORDED, article=ArticleFactory(title="Second report"))
+    claim(UNRELATED, article=original.article)
+
+    response = similar(researcher_client, original)
+
+    assert result_ids(response) == [elsewhere.pk]
+    found = response.data["results"][0]
+    assert found["article"]["title"] == "Second report"
+    assert found["similarity"] == round(found["similarity"], 3)
+    assert 0.5 < found["similarity"] < 1
+
+
+def test_ties_are_ordered_by_id(researcher_client):
+    first, second, third = (claim(EMBASSY) for _ in range(3))
+    assert result_ids(match(researcher_client, EMBASSY)) == [first.pk, second.pk, third.pk]
+
+
+ZARIF = "Iran's foreign minister Javad {} denied the report."
+SOLEIMANI = "{} Soleimani was killed in a drone strike in Baghdad."
+ERDOGAN = "{} said Turkey would send troops to {}."
+
+
+@pytest.mark.parametrize(
+    ("stored", "text"),
+    [
+        (ZARIF.format("Żarif"), ZARIF.format("Zarif")),
+        (ZARIF.format("Zarif"), ZARIF.format("Żarif")),
+        (SOLEIMANI.format("Qasem"), SOLEIMANI.format("Qāsem")),
+        (SOLEIMANI.format("Qāsem"), SOLEIMANI.format("Qasem")),
+        (ERDOGAN.format("Erdoğan", "São Paulo"), ERDOGAN.format("Erdogan", "Sao Paulo")),
+    ],
+)
+def test_accents_do_not_count(researcher_client, stored, text):
+    target = claim(stored)
+    response = match(researcher_client, text)
+    assert result_ids(response) == [target.pk]
+    assert scores(response)[target.pk] == 1.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"U.S. Central Command said two rockets struck near the embassy in Baghdad on Monday."',
+        "“U.S. Central Command said two rockets struck near the embassy in Baghdad on Monday”",
+        "U.S. CENTRAL COMMAND SAID: two rockets struck -- near the embassy, in Baghdad (on Monday)!!!",
+        "u s central command said two rockets struck near the embassy in baghdad on monday",
+        "  U.S. Central Command said two rockets\nstruck near the embassy in Baghdad on Monday.  ",
+    ],
+)
+def test_case_quotes_and_punctuation_do_not_count(researcher_client, text):
+    target = claim(EMBASSY)
+    response = match(researcher_client, text)
+    assert result_ids(response) == [target.pk]
+    assert scores(response)[target.pk] == 1.0
+
+
+def test_trashed_claims_are_never_returned(researcher_client):
+    live = claim(EMBASSY)
+    trashed = claim(EMBASSY)
+    Claim.objects.filter(pk=trashed.pk).update(deleted_at=timezone.now())
+
+    assert result_ids(match(researcher_client, EMBASSY)) == [live.pk]
+    assert result_ids(similar(researcher_client, live)) == []
+    assert matching.similar_claims(text=EMBASSY) == [matching.ClaimMatch(claim=live, similarity=1.0)]
+
+
+def test_similar_leaves_the_claim_itself_out(researcher_client):
+    target = claim(EMBASSY)
+    twin = claim(EMBASSY)
+    response = similar(researcher_client, target)
+    assert result_ids(response) == [twin.pk]
+    assert scores(response) == {twin.pk: 1.0}
+
+
+def test_nothing_similar_is_an_empty_list(researcher_client):
+    target = claim(EMBASSY)
+    claim(UNRELATED)
+    assert similar(researcher_client, target).data == {"min_score": matching.DEFAULT_THRESHOLD, "results": []}
+    assert match(researcher_client, "Completely different words about cricket scores").data["results"] == []
+
+
+# Text: refused or matching nothing -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {},
+        {"text": ""},
+        {"text": "   \n\t "},
+        {"text": None},
+        {"text": 42},
+        {"text": True},
+        {"text": ["U.S. Central Command"]},
+        {"text": {"statement": "U.S. Central Command"}},
+        {"text": "x" * (matching.MAX_TEXT_LENGTH + 1)},
+        {"text": "two rockets\x00 struck"},
+    ],
+    ids=["missing", "empty", "whitespace", "null", "number", "boolean", "list", "object", "too-long", "nul"],
+)
+def test_bad_text_is_refused_naming_text(researcher_client, body):
+    claim(EMBASSY)
+    response = researcher_client.post(reverse("claim-match"), body, format="json")
+    body = assert_error(response, 400, "invalid")
+    assert error_fields(body) == ["text"]
+
+
+def test_a_body_that_is_no_object_is_refused(researcher_client):
+    response = researcher_client.post(reverse("claim-match"), ["text"], format="json")
+    assert_error(response, 400, "invalid")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["😀🚀🔥", "!!! ??? ... --- «»", "\u200b\u200b"],
+    ids=["emoji", "punctuation", "zero-width"],
+)
+def test_text_without_letters_or_digits_matches_nothing(researcher_client, django_assert_num_queries, text):
+    claim(EMBASSY)
+    with django_assert_num_queries(0):
+        response = match(researcher_client, text)
+    assert response.status_code == 200
+    assert response.data == {"min_score": matching.DEFAULT_THRESHOLD, "results": []}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x" * matching.MAX_TEXT_LENGTH,
+        "'; DROP TABLE claims_claim; --",
+        "embassy') OR 1=1 --",
+        "% _ \\ %% <-> <% %>",
+        "a",
+    ],
+    ids=["longest-x", "sql-drop", "sql-or", "operators", "one-letter"],
+)
+def test_absurd_texts_are_answered_cleanly(researcher_client, text):
+    target = claim(EMBASSY)
+    response = match(researcher_client, text)
+    assert response.status_code == 200, response.content
+    assert response.data["results"] == []
+    assert Claim.objects.filter(pk=target.pk).exists()
+
+
+def test_a_long_text_still_finds_its_claim(researcher_client):
+    target = claim(EMBASSY)
+    response = match(researcher_client, EMBASSY, min_score=0.5)
+    assert result_ids(response) == [target.pk]
+    # Repeating the sentence adds no trigram: still the same words, at the longest length allowed.
+    longest = "  " + (EMBASSY + " ") * (matching.MAX_TEXT_LENGTH // (len(EMBASSY) + 1)) + "  "
+    assert len(longest.strip()) <= matching.MAX_TEXT_LENGTH < len(longest) + len(EMBASSY)
+    response = match(researcher_client, longest)
+    assert result_ids(response) == [target.pk]
+    assert scores(response)[target.pk] == 1.0
+
+
+# Options -------------------------------------------------------------------------------
+
+
+def test_limit_and_min_score(researcher_client):
+    target = claim(EMBASSY)
+    twins = [claim(EMBASSY) for _ in range(3)]
+    reworded = claim(EMBASSY_REWORDED)
+
+    assert result_ids(similar(researcher_client, target, limit=2)) == [twins[0].pk, twins[1].pk]
+    assert result_ids(similar(researcher_client, target, min_score=1)) == [twin.pk for twin in twins]
+    assert result_ids(similar(researcher_client, target, limit=50, min_score=0.5)) == [
+        *(twin.pk for twin in twins),
+        reworded.pk,
+    ]
+    # An empty value is no value.
+    assert result_ids(similar(researcher_client, target, limit="", min_score="")) == [
+        *(twin.pk for twin in twins),
+        reworded.pk,
+    ]
+    response = match(researcher_client, EMBASSY, limit=1, min_score=0.95)
+    assert result_ids(response) == [target.pk]
+    assert response.data["min_score"] == 0.95
+    assert result_ids(match(researcher_client, EMBASSY, min_score=1)) == [target.pk, *(t.pk for t in twins)]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"limit": 0}, "limit"),
+        ({"limit": 51}, "limit"),
+        ({"limit": -1}, "limit"),
+        ({"limit": "ten"}, "limit"),
+        ({"limit": "2.5"}, "limit"),
+        ({"min_score": -0.1}, "min_score"),
+        ({"min_score": 0}, "min_score"),
+        ({"min_score": 0.49}, "min_score"),
+        ({"min_score": 1.01}, "min_score"),
+        ({"min_score": "nan"}, "min_score"),
+        ({"min_score": "inf"}, "min_score"),
+        ({"min_score": "high"}, "min_score"),
+    ],
+)
+def test_similar_refuses_bad_options(researcher_client, params, field):
+    body = assert_error(similar(researcher_client, claim(EMBASSY), **params), 400, "invalid")
+    assert error_fields(body) == [field]
+
+
+@pytest.mark.parametrize(
+    ("options", "field"),
+    [
+        ({"limit": 0}, "limit"),
+        ({"limit": 51}, "limit"),
+        ({"limit": 2.5}, "limit"),
+        ({"limit": True}, "limit"),
+        ({"limit": "many"}, "limit"),
+        ({"min_score": 0.1}, "min_score"),
+        ({"min_score": 2}, "min_score"),
+        ({"min_score": False}, "min_score"),
+        ({"min_score": "nan"}, "min_score"),
+    ],
+)
+def test_match_refuses_bad_options(researcher_client, options, field):
+    body = assert_error(match(researcher_client, EMBASSY, **options), 400, "invalid")
+    assert error_fields(body) == [field]
+
+
+def test_similar_of_unknown_or_trashed_claim_is_404(researcher_client):
+    trashed = claim(EMBASSY)
+    Claim.objects.filter(pk=trashed.pk).update(deleted_at=timezone.now())
+    assert_error(similar(researcher_client, trashed), 404, "not_found")
+    unknown = Claim.objects.order_by("-pk").first().pk + 1000
+    assert_error(researcher_client.get(reverse("claim-similar", args=[unknown])), 404, "not_found")
+    assert_error(researcher_client.get(reverse("claim-similar", args=["abc"])), 404, "not_found")
+    assert_error(researcher_client.get(reverse("claim-similar", args=[2**70])), 404, "not_found")
+
+
+# Who may ------------------------------------------------------------------------------
+
+
+def test_anonymous_users_may_not_match(anon_client):
+    target = claim(EMBASSY)
+    assert_error(match(anon_client, EMBASSY), 401)
+    assert_error(similar(anon_client, target), 401)
+
+
+def test_readers_outside_the_working_groups_may_match(outsider_client):
+    target = claim(EMBASSY)
+    twin = claim(EMBASSY)
+    assert result_ids(match(outsider_client, EMBASSY)) == [target.pk, twin.pk]
+    assert result_ids(similar(outsider_client, target)) == [twin.pk]
+
+
+def test_anyone_may_match_when_reading_is_public(anon_client, settings):
+    settings.CLAIMTRACK_PUBLIC_READ = True
+    target = claim(EMBASSY)
+    assert result_ids(match(anon_client, EMBASSY)) == [target.pk]
+
+
+def test_matching_writes_nothing_and_ignores_idempotency_keys(researcher_client):
+    target = claim(EMBASSY)
+    before = Claim.objects.get(pk=target.pk)
+    headers = {"HTTP_IDEMPOTENCY_KEY": "match-1"}
+    first = researcher_client.post(reverse("claim-match"), {"text": EMBASSY}, format="json", **headers)
+    twin = claim(EMBASSY)
+    second = researcher_client.post(reverse("claim-match"), {"text": EMBASSY}, format="json", **headers)
+    assert result_ids(first) == [target.pk]
+    assert result_ids(second) == [target.pk, twin.pk]  # answered afresh, not replayed
+    assert "Idempotent-Replayed" not in second
+    after = Claim.objects.get(pk=target.pk)
+    assert (after.version, after.updated_at) == (before.version, before.updated_at)
+
+
+# Query counts --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_similar_query_count(researcher_client, django_assert_num_queries, rows):
+    target = claim(EMBASSY)
+    for _ in range(rows):
+        claim(EMBASSY, article=ArticleFactory())
+    # The claim; then, in a savepoint, the sentence's rarest words, the claims having all three
+    # and (fewer than the limit reached) those having two.
+    with django_assert_num_queries(6):
+        response = similar(researcher_client, target, limit=50)
+    assert len(result_ids(response)) == rows
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_match_query_count(researcher_client, django_assert_num_queries, rows):
+    for _ in range(rows):
+        claim(EMBASSY, article=ArticleFactory())
+    with django_assert_num_queries(5):
+        response = match(researcher_client, EMBASSY, limit=50)
+    assert len(result_ids(response)) == rows
+
+
+# Creating a claim ----------------------------------------------------------------------
+
+
+def create(client, article, statement, **headers):
+    payload = {"article": article.pk, "statement": statement, "quote": QUOTE}
+    return client.post(reverse("claim-list"), payload, format="json", **headers)
+
+
+def test_create_lists_likely_duplicates(researcher_client):
+    existing = claim(EMBASSY)
+    reworded = claim(EMBASSY_REWORDED)
+    claim(UNRELATED)
+
+    response = create(researcher_client, ArticleFactory(), EMBASSY)
+
+    assert response.status_code == 201, response.data
+    duplicates = response.data["likely_duplicates"]
+    assert [row["id"] for row in duplicates] == [existing.pk, reworded.pk]
+    assert response.data["id"] not in [row["id"] for row in duplicates]
+    assert duplicates[0]["similarity"] == 1.0
+    assert duplicates[0]["article"]["id"] == existing.article.pk
+    assert all(row["similarity"] >= matching.DUPLICATE_THRESHOLD for row in duplicates)
+
+
+def test_create_without_duplicates_lists_none(researcher_client):
+    claim(UNRELATED)
+    response = create(researcher_client, ArticleFactory(), EMBASSY)
+    assert response.status_code == 201, response.data
+    assert response.data["likely_duplicates"] == []
+
+
+def test_duplicates_are_listed_only_when_creating(researcher_client):
+    target = claim(EMBASSY)
+    claim(EMBASSY)
+    response = researcher_client.get(reverse("claim-detail", args=[target.pk]))
+    assert "likely_duplicates" not in response.data
+
+
+def test_create_replay_returns_the_first_list(researcher_client):
+    existing = claim(EMBASSY)
+    article = ArticleFactory()
+    headers = {"HTTP_IDEMPOTENCY_KEY": "create-embassy"}
+    first = create(researcher_client, article, EMBASSY, **headers)
+    claim(EMBASSY)  # a new duplicate after the first answer
+
+    replay = create(researcher_client, article, EMBASSY, **headers)
+
+    assert replay.status_code == 201
+    assert replay["Idempotent-Replayed"] == "true"
+    assert replay.json() == first.json()
+    assert [row["id"] for row in replay.json()["likely_duplicates"]] == [existing.pk]
+    assert Claim.objects.filter(statement=EMBASSY).count() == 3
+
+
+def test_refused_create_lists_nothing_and_writes_nothing(researcher_client):
+    claim(EMBASSY)
+    response = create(researcher_client, ArticleFactory(), "   ")
+    body = assert_error(response, 400, "invalid")
+    assert "likely_duplicates" not in body
+    assert Claim.objects.count() == 1
+
+
+# The index -----------------------------------------------------------------------------
+
+
+def _plan(text: str, threshold: float) -> str:
+    """The plan of the exact query similar_claims runs, with plain table and index scans priced
+    out so that only bitmap index scans are left to find the rows."""
+    queryset = matching.matching_queryset(text=text, threshold=threshold)[:10]
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(threshold)])
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_matching_can_use_the_trigram_index():
+    """Turning scans off only makes them expensive; it cannot make PostgreSQL use an index whose
+    expression differs from the query's. So the trigram index showing up proves that the
+    query's filter is the indexed expression itself (``claimtrack_unaccent(statement) %``): a
+    change on either side (unaccent left out, ``similarity() >= x``, another function) fails
+    here. On a test-sized table the planner rightly prefers reading the table; at a million
+    claims it picks the index by itself (the plan is in benchmarks/README.md)."""
+    for statement in (EMBASSY, EMBASSY_REWORDED, UNRELATED):
+        claim(statement)
+    plan = _plan(EMBASSY, matching.DEFAULT_THRESHOLD)
+    assert "Bitmap Index Scan on claim_statement_trgm" in plan, plan
+    assert "claimtrack_unaccent(statement) %" in plan, plan
+
+
+def test_short_texts_are_narrowed_by_trigram_count():
+    """A short text can only reach the threshold with statements of a comparable number of
+    trigrams; the count index finds those, and the trigram index is not needed at all."""
+    claim(EMBASSY)
+    plan = _plan("rockets", matching.DEFAULT_THRESHOLD)
+    assert "claim_statement_trgm_count" in plan, plan
+    assert "claimtrack_trigram_count(statement) >= 4" in plan, plan
+    assert "claimtrack_trigram_count(statement) <= 16" in plan, plan
+
+
+def test_the_trigram_count_filter_loses_no_match(researcher_client):
+    # "rockets" has 8 trigrams, "rockets mortars" 16 of which it shares 8: exactly 0.5, the
+    # edge of the range the count filter keeps.
+    edge = claim("Rockets, mortars!")
+    same = claim("ROCKETS")
+    claim("rockets mortars drones")  # 0.5 is out of reach: 8 of 23
+    response = match(researcher_client, "rockets", min_score=0.5)
+    assert scores(response) == {same.pk: 1.0, edge.pk: 0.5}
+    assert result_ids(match(researcher_client, "rockets", min_score=0.51)) == [same.pk]
+
+
+# Sentences: candidates by their distinctive words ------------------------------------------
+
+
+def _words_plan(text: str, words: list[str]) -> str:
+    queryset = matching.candidates_by_words(text=text, words=words, threshold=0.5)[:10]
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_the_rarest_words_of_a_sentence_come_from_the_statistics():
+    for n in range(30):
+        claim(f"Rockets struck the embassy compound in Baghdad, report number {n}.")
+    claim("Hovercraft patrols were seen on the Tigris.")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE claims_claim")
+        words = matching.distinctive_lexemes(text="Hovercraft rockets struck the embassy", cursor=cursor)
+    # "hovercraft" is rare; the others are in every other claim (alphabetical among equals).
+    assert words[0] == "hovercraft"
+    assert len(words) == matching.DISTINCTIVE_WORDS
+
+
+def test_a_sentence_is_found_by_two_of_its_three_rarest_words(researcher_client):
+    original = claim("Kataib Hezbollah fired seven rockets at the Green Zone in Baghdad.")
+    # Shares most words, including at least two of any three.
+    reworded = claim("Kataib Hezbollah fired seven rockets at Baghdad's Green Zone.")
+    claim("The weather in Baghdad was fine.")
+    words = []
+    with connection.cursor() as cursor:
+        words = matching.distinctive_lexemes(text=original.statement, cursor=cursor)
+    assert len(words) == 3
+    found = matching.similar_claims(text=original.statement)
+    assert [match.claim.pk for match in found] == [original.pk, reworded.pk]
+    assert found[0].similarity == 1.0
+
+
+def test_a_sentence_sharing_fewer_than_two_distinctive_words_is_not_a_candidate():
+    one_word = claim("Alpha delta echo foxtrot golf.")
+    two_words = claim("Alpha charlie delta echo foxtrot.")
+    words = ["alpha", "bravo", "charli"]
+    found = matching.candidates_by_words(text="alpha bravo charlie", words=words, threshold=0.0)
+    assert [c.pk for c in found] == [two_words.pk]
+    assert one_word.pk not in [c.pk for c in found]
+
+
+def test_word_candidates_use_the_search_index():
+    """As above: with scans priced out, only an index on the very expression queried can
+    serve, here the GIN index on search_vector, and the trigram index must not be in the plan
+    (at a million claims it costs seconds for a sentence)."""
+    for statement in (EMBASSY, EMBASSY_REWORDED, UNRELATED):
+        claim(statement)
+    plan = _words_plan(EMBASSY, ["embassi", "rocket", "baghdad"])
+    assert "Bitmap Index Scan on claim_search_gin" in plan, plan
+    assert "claim_statement_trgm" not in plan, plan
