@@ -107,6 +107,24 @@ def test_ranked_results_page_by_cursor(researcher_client):
     assert sorted(seen) == sorted(c.pk for c in claims)
 
 
+def test_ranked_results_with_equal_ranks_page_without_repeats(researcher_client):
+    """Equal ranks leave the order to the id; the rank in the cursor must compare equal to the
+    row's own, or the page after would start with the same rows again."""
+    claims = [claim("The attack was conducted by a militia group.") for _ in range(5)]
+    claim("A militia group fired rockets at the militia's rivals.")
+    url = reverse("claim-list")
+    response = researcher_client.get(url, {"q": "militia", "page_size": 2})
+    seen = [row["id"] for row in response.data["results"]]
+    for _ in range(5):  # three pages are enough; a cursor that repeats a page never ends
+        if not response.data["next"]:
+            break
+        response = researcher_client.get(response.data["next"])
+        seen += [row["id"] for row in response.data["results"]]
+    assert response.data["next"] is None
+    assert len(seen) == len(set(seen)) == 6
+    assert set(seen) >= {c.pk for c in claims}
+
+
 @pytest.mark.parametrize("q", ["", "   ", "\t"])
 def test_an_empty_query_filters_nothing(researcher_client, q):
     claims = [claim("Rockets hit."), claim("Drones hit.")]
