@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint fuzz bench clean
+.PHONY: run test test-browser lint fuzz bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
@@ -33,6 +33,11 @@ test: lint
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	DEBUG=1 $(PY) manage.py spectacular --validate --fail-on-warn --file $(VENV)/openapi-check.yaml
 	$(VENV)/bin/pytest
+
+# The browser tests (tests/browser): need Chromium and its driver
+# (apt-get install -y chromium chromium-driver). Screenshots land in var/screenshots/.
+test-browser: $(STAMP)
+	CLAIMTRACK_BROWSER_TESTS=1 $(VENV)/bin/pytest tests/browser -p no:cacheprovider
 
 # The schema fuzzing that make test runs with a few examples per operation, at length.
 fuzz: $(STAMP)

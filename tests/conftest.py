@@ -1,10 +1,14 @@
 import importlib
+import os
 
 import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
 from tests.factories import ResearcherFactory, ReviewerFactory, UserFactory
+
+# The browser tests need Chromium; `make test-browser` runs them (README, Tests).
+collect_ignore = [] if os.environ.get("CLAIMTRACK_BROWSER_TESTS") else ["browser"]
 
 
 @pytest.fixture(autouse=True)
