@@ -227,7 +227,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "config.exceptions.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        "config.browsable.ClaimtrackBrowsableAPIRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": [
         "config.parsers.JSONParser",
