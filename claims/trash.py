@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from claims import selectors, services
 from claims.models import Article, Claim
 from config.permissions import ReviewersOnly, SuperusersOnly
+from config.viewsets import CANONICAL_ID_REGEX
 from sources import services as source_services
 from sources.models import Source
 
@@ -101,7 +102,7 @@ class TrashViewSet(viewsets.GenericViewSet):
     @action(
         detail=False,
         methods=["delete"],
-        url_path=r"(?P<type>article|claim|source)/(?P<id>[0-9]+)",
+        url_path=r"(?P<type>article|claim|source)/(?P<id>" + CANONICAL_ID_REGEX + ")",
         url_name="purge",
         permission_classes=[SuperusersOnly],
     )

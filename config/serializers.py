@@ -1,7 +1,14 @@
 """Serializer building blocks shared by the apps."""
 
+import re
+
 from django.db import models
 from rest_framework import serializers
+
+# The largest id a bigint column holds; no stored record has a greater one.
+MAX_ID = 2**63 - 1
+# The one way an id is written: ASCII digits, no sign, no leading zero (URLs use the same rule).
+CANONICAL_ID = re.compile(r"[1-9][0-9]{0,18}")
 
 
 class StrictCharField(serializers.CharField):
@@ -21,7 +28,31 @@ class StrictURLField(serializers.URLField):
         return super().to_internal_value(data)
 
 
+class IdRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related record named by its id: a JSON integer from 1 up, or (from a form) the same
+    digits as text. Floats (``1e999999``, ``1.5``), booleans, signs, leading zeros, spaces and
+    non-ASCII digits are refused as a wrong type before any lookup, so an overflowing number is
+    a 400 naming the field rather than an ``OverflowError``, and ``true`` or ``1.0`` never
+    silently mean record 1."""
+
+    default_error_messages = {
+        **serializers.PrimaryKeyRelatedField.default_error_messages,
+        "incorrect_type": "Give the id as a whole number from 1 up, without sign, leading zero or spaces "
+        "(got {data_type}).",
+    }
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and CANONICAL_ID.fullmatch(data):
+            data = int(data)
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if not 1 <= data <= MAX_ID:
+            self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
+
+
 class ModelSerializer(serializers.ModelSerializer):
+    serializer_related_field = IdRelatedField
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.CharField: StrictCharField,

@@ -14,6 +14,9 @@ from config.concurrency import etag_for, expected_version, not_modified
 from config.idempotency import idempotent
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH"})
+# Only canonical ids match a URL: ASCII digits, no sign, no leading zero, no spaces. Anything
+# else (fullwidth digits, `01`, `+1`, `%201`, `1%0a`) matches no route and is the JSON 404.
+CANONICAL_ID_REGEX = "[1-9][0-9]*"
 
 
 class ServiceModelViewSet(
@@ -26,6 +29,7 @@ class ServiceModelViewSet(
 
     read_serializer_class: type
     write_serializer_class: type
+    lookup_value_regex = CANONICAL_ID_REGEX
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_serializer_class(self):

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from config.concurrency import version_field
-from config.serializers import ModelSerializer
+from config.serializers import IdRelatedField, ModelSerializer
 from sources.models import Publisher, Source
 from sources.selectors import live_sources
 
@@ -75,7 +75,7 @@ class SourceSerializer(ModelSerializer):
 class SourceWriteSerializer(ModelSerializer):
     """A source as written: ``publisher`` and ``relies_on`` are ids."""
 
-    relies_on = serializers.PrimaryKeyRelatedField(
+    relies_on = IdRelatedField(
         many=True,
         queryset=live_sources(),
         required=False,
