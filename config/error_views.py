@@ -10,6 +10,17 @@ def _is_api(request) -> bool:
     return request.path.startswith("/api/")
 
 
+# The code of an error Django answers, by status (the error shape needs one).
+_CODES = {400: "bad_request", 403: "permission_denied", 404: "not_found", 405: "method_not_allowed"}
+
+
+def json_error(status_code: int) -> JsonResponse:
+    """The error shape for a status, with the generic words: what replaces a page of Django's."""
+    if status_code >= 500:
+        return _json(status_code, "server_error", "An unexpected error occurred; it has been logged.")
+    return _json(status_code, _CODES.get(status_code, "error"))
+
+
 def _json(status_code: int, code: str, detail: str | None = None) -> JsonResponse:
     return JsonResponse(
         error_body(status_code, code, detail or GENERIC_DETAIL.get(status_code, "Error.")), status=status_code

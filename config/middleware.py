@@ -26,3 +26,39 @@ class RequestSizeLimitMiddleware:
             detail = f"{GENERIC_DETAIL[413]} The limit is {limit} bytes."
             return JsonResponse(error_body(413, "too_large", detail), status=413)
         return self.get_response(request)
+
+
+# Headers of Django's own page that describe its body, not the answer; the rest (Allow,
+# Retry-After, CORS, Vary…) carries over to the JSON that replaces it.
+_BODY_HEADERS = {"content-type", "content-length", "content-encoding", "content-disposition"}
+
+
+class ApiJsonErrorsMiddleware:
+    """Under /api/ every error is JSON in the error shape, whatever Django itself answers.
+
+    With ``DEBUG`` on, Django bypasses the ``handler404``/``handler500`` views and answers its
+    technical HTML pages (an unknown URL, an exception, a ``DisallowedHost``…); other pages
+    come from code that is not DRF's (a 405 of a plain view, the CSRF failure page). The API's
+    own answers (DRF responses, the browsable API's HTML included) pass untouched; any other
+    error answer whose body is not JSON is replaced by the error shape with the same status.
+    First in MIDDLEWARE, so that it also sees what the other middleware answer."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code < 400
+            or not request.path_info.startswith("/api/")
+            or hasattr(response, "accepted_renderer")  # a DRF answer, rendered as asked
+            or response.get("Content-Type", "").split(";")[0].strip().endswith("json")
+        ):
+            return response
+        from config.error_views import json_error
+
+        replacement = json_error(response.status_code)
+        for header, value in response.items():
+            if header.lower() not in _BODY_HEADERS:
+                replacement[header] = value
+        return replacement

@@ -78,7 +78,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so that every answer (a 413 or a redirect included) carries the CORS headers.
+    # Outermost: turns any non-JSON error page Django answers under /api/ (the DEBUG ones
+    # included) into the error shape, keeping the other middleware's headers.
+    "config.middleware.ApiJsonErrorsMiddleware",
+    # So that every answer (a 413 or a redirect included) carries the CORS headers.
     "corsheaders.middleware.CorsMiddleware",
     "config.db_router.PrimaryForWritesMiddleware",
     "django.middleware.security.SecurityMiddleware",
