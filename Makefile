@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-browser lint fuzz bench clean
+.PHONY: run serve test test-server test-browser lint fuzz bench slowclients clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
@@ -23,6 +23,14 @@ run: $(STAMP)
 	DEBUG=1 $(PY) manage.py load_demo --user researcher
 	DEBUG=1 $(PY) manage.py demo_banner --host $(HOST) --port $(PORT)
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+# The production shape on this machine: DEBUG off, uvicorn (config/server.py) with its workers,
+# migrations and collectstatic first. DATABASE_URL, SECRET_KEY and ALLOWED_HOSTS come from the
+# environment; left unset, this target uses the embedded PostgreSQL (database claimtrack), a
+# random SECRET_KEY kept in var/secret-key and ALLOWED_HOSTS=$(HOST),localhost, and says so.
+# Plain HTTP: SECURE_SSL_REDIRECT=0 unless set.
+serve: $(STAMP)
+	$(PY) -m config.server --local --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -43,7 +51,7 @@ test-browser: $(STAMP)
 fuzz: $(STAMP)
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} $(VENV)/bin/pytest tests/fuzz -p no:cacheprovider
 
-# The benchmark (benchmarks/README.md): gunicorn + PostgreSQL (DATABASE_URL or the embedded
+# The benchmark (benchmarks/README.md): the production server (uvicorn) + PostgreSQL (DATABASE_URL or the embedded
 # server's claimtrack_bench) driven by wrk; needs wrk (apt-get install -y wrk).
 CLAIMS ?= 1000000
 DURATION ?= 15

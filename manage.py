@@ -18,6 +18,9 @@ def main() -> None:
     from django.core.management import execute_from_command_line
 
     command = sys.argv[1] if len(sys.argv) > 1 else "help"
+    if command != "runserver":
+        # Migrations and loads may run long statements; requests keep DB_STATEMENT_TIMEOUT.
+        os.environ["DB_STATEMENT_TIMEOUT"] = os.environ.get("DB_COMMAND_STATEMENT_TIMEOUT", "0")
     if command in ("runserver", "help", "--help", "-h", "version", "--version"):
         # Requests served by runserver carry their own (api/admin) history context.
         execute_from_command_line(sys.argv)

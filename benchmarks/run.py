@@ -1,4 +1,4 @@
-"""``make bench``: time the API under gunicorn against PostgreSQL with wrk, scenario by scenario.
+"""``make bench``: time the API under the production server (config/server.py) with wrk, scenario by scenario.
 
     .venv/bin/python -m benchmarks.run --claims 1000000 --duration 15
 
@@ -10,7 +10,7 @@
    than asked.
 4. Creates the users ``bench_researcher`` (who sends every request, with a fresh knox token)
    and ``bench_reviewer``.
-5. Prepares each scenario's requests, starts gunicorn (``config/gunicorn.conf.py``, DEBUG off,
+5. Prepares each scenario's requests, starts ``python -m config.server`` (DEBUG off,
    throttles raised out of reach, the reference endpoint on), checks that the first request of
    each scenario answers as expected (a scenario that does not is reported as failed, not
    timed), warms it up, and runs ``wrk -t1 -c4 -d<duration>s`` with benchmarks/wrk/scenario.lua.
@@ -29,7 +29,6 @@ import os
 import platform
 import random
 import re
-import runpy
 import secrets
 import shutil
 import socket
@@ -49,7 +48,6 @@ from benchmarks.wrkrun import Target, WrkError, ratio, run_wrk, socket_errors, v
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS_DIR = BASE_DIR / "benchmarks" / "results"
-GUNICORN_CONF = BASE_DIR / "config" / "gunicorn.conf.py"
 BENCH_DATABASE = "claimtrack_bench"
 RESEARCHER = "bench_researcher"
 REVIEWER = "bench_reviewer"
@@ -109,7 +107,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--warm-up", type=int, default=2, help="Seconds of untimed load before each.")
     parser.add_argument("--connections", type=int, default=4, help="wrk connections (-c).")
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (-t).")
-    parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: its config's).")
+    parser.add_argument("--workers", type=int, default=0, help="Server workers (default: config.server).")
     parser.add_argument("--seed", type=int, default=1, help="Seed for the data and the request mix.")
     parser.add_argument("--only", nargs="*", choices=list(TARGETS), help="Run only these scenarios.")
     parser.add_argument(
@@ -147,9 +145,11 @@ def server_environment(url: str, args: argparse.Namespace) -> dict[str, str]:
         "THROTTLE_ANON": "100000000/minute",
         "CLAIMTRACK_BENCH_ENDPOINTS": "1",
         "LOG_LEVEL": "WARNING",
+        # The server keeps the request timeouts a deployment gets (empty: the settings' default) ...
+        "DB_STATEMENT_TIMEOUT": os.environ.get("DB_STATEMENT_TIMEOUT", ""),
     }
     if args.workers:
-        env["GUNICORN_WORKERS"] = str(args.workers)
+        env["WEB_CONCURRENCY"] = str(args.workers)
     # The production shape keeps the rate counters in Redis; without it every request, reads
     # included, would write its counters to the database cache table.
     redis_url = os.environ.get("REDIS_URL") or (LOCAL_REDIS if _listening("127.0.0.1", 6379) else "")
@@ -169,8 +169,10 @@ def _listening(host: str, port: int) -> bool:
         return False
 
 
-def gunicorn_workers() -> int:
-    return runpy.run_path(str(GUNICORN_CONF))["workers"]
+def server_workers() -> int:
+    from config.server import workers
+
+    return workers()
 
 
 def bench_token() -> str:
@@ -432,8 +434,8 @@ def fetch(port: int, token: str, line: str) -> tuple[int, object]:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], port: int, token: str, log_path: Path):
-    command = [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), "--bind", f"127.0.0.1:{port}"]
+def app_server(env: dict[str, str], port: int, token: str, log_path: Path):
+    command = [sys.executable, "-m", "config.server", "--host", "127.0.0.1", "--port", str(port)]
     with log_path.open("w") as log:
         process = subprocess.Popen(  # noqa: S603 - our own arguments, no shell
             command, cwd=BASE_DIR, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT
@@ -442,14 +444,14 @@ def gunicorn(env: dict[str, str], port: int, token: str, log_path: Path):
             deadline = time.monotonic() + 90
             while True:
                 if process.poll() is not None:
-                    raise RuntimeError(f"gunicorn exited with {process.returncode}; see {log_path}")
+                    raise RuntimeError(f"the server exited with {process.returncode}; see {log_path}")
                 try:
                     if fetch(port, token, "GET\t/api/v1/auth/me/")[0] == 200:
                         break
                 except OSError:
                     pass
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"gunicorn did not answer within 90 s; see {log_path}")
+                    raise RuntimeError(f"the server did not answer within 90 s; see {log_path}")
                 time.sleep(0.5)
             yield
         finally:
@@ -608,6 +610,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     env = server_environment(url, args)
     os.environ.update(env)
+    # ... while this process migrates and loads, as manage.py commands do: no statement timeout.
+    os.environ["DB_STATEMENT_TIMEOUT"] = os.environ.get("DB_COMMAND_STATEMENT_TIMEOUT", "0")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
@@ -642,7 +646,8 @@ def main(argv: list[str] | None = None) -> int:
         "claims": total,
         "duration_s": args.duration,
         "wrk": f"-t{args.threads} -c{args.connections}",
-        "gunicorn_workers": gunicorn_workers(),
+        "server": "uvicorn (config/server.py)",
+        "server_workers": server_workers(),
         "cpu_cores": os.cpu_count(),
         "postgresql": pg_version,
         "python": platform.python_version(),
@@ -652,11 +657,11 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, dict | None] = {}
     notes: dict[str, str] = {}
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    log_path = RESULTS_DIR / "gunicorn.log"
-    say(f"== gunicorn on 127.0.0.1:{port} with {meta['gunicorn_workers']} workers (log: {log_path})")
+    log_path = RESULTS_DIR / "server.log"
+    say(f"== uvicorn on 127.0.0.1:{port} with {meta['server_workers']} workers (log: {log_path})")
     with (
         tempfile.TemporaryDirectory(prefix="claimtrack-bench-") as workdir,
-        gunicorn(env, port, token, log_path),
+        app_server(env, port, token, log_path),
     ):
         for scenario in scenarios:
             say(f"-- {scenario.name}: {scenario.description}")

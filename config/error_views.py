@@ -1,9 +1,12 @@
 """Django-level error pages: JSON in the error shape under /api/, Django's defaults elsewhere."""
 
-from django.http import JsonResponse
+import sys
+
+from django.conf import settings
+from django.http import HttpResponse, JsonResponse
 from django.views import defaults
 
-from config.exceptions import GENERIC_DETAIL, error_body
+from config.exceptions import GENERIC_DETAIL, error_body, unavailable_body, unavailable_dependency
 
 
 def _is_api(request) -> bool:
@@ -46,6 +49,16 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
+    # Django calls this while handling the exception: a database or Redis that did not answer
+    # anywhere outside a DRF view (a middleware, the admin) is a 503 too, never a 500.
+    dependency = unavailable_dependency(sys.exc_info()[1])
+    if dependency:
+        headers = {"Retry-After": str(settings.RETRY_AFTER_SECONDS)}
+        body = unavailable_body(dependency)
+        if _is_api(request):
+            return JsonResponse(body, status=503, headers=headers)
+        text = "text/plain; charset=utf-8"
+        return HttpResponse(body["detail"], status=503, content_type=text, headers=headers)
     if _is_api(request):
         return _json(500, "server_error", "An unexpected error occurred; it has been logged.")
     return defaults.server_error(request)

