@@ -60,6 +60,8 @@ class SameClaimLinkWriteSerializer(serializers.Serializer):
     other_claim = serializers.PrimaryKeyRelatedField(
         # A claim in the trash is unknown here (400 "does not exist"), as for citations.
         queryset=live_claims(),
+        # A number box in the browsable API, not a list of every claim.
+        style={"base_template": "input.html", "input_type": "number"},
         help_text="Id of the claim, in any article, that states the same thing as this one.",
     )
     note = StrictCharField(

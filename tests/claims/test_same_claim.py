@@ -2,6 +2,8 @@
 unordered pair), a reviewer removes it; the rules, the API, the selector, history, the trash
 and the change feed."""
 
+import re
+
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -421,3 +423,17 @@ def test_the_version_rises_when_a_link_changes_whatever_the_way(researcher):
     SameClaimLink.objects.filter(pk=stored.pk).update(note="Edited in the database.")  # no change
     stored.refresh_from_db()
     assert stored.version == 2
+
+
+def test_the_browsable_page_lists_and_offers_a_form_with_a_number_box(researcher_client, researcher):
+    claim, other = ClaimFactory(), ClaimFactory()
+    link(claim, other, researcher)
+    response = researcher_client.get(same_as_url(claim), HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert re.search(
+        r'<input[^>]*name="other_claim"[^>]*type="number"|<input[^>]*type="number"[^>]*name="other_claim"',
+        html,
+    )
+    assert re.search(r'<select[^>]*name="other_claim"', html) is None
+    assert other.statement in html
