@@ -19,6 +19,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from claims import selectors, services
+from claims.admin_same_claim import ConfirmedEquivalentsAdminMixin
 from claims.history import HistoryEntry, HistoryKind, claim_history
 from claims.models import Article, Citation, Claim, Status, StatusChange
 from claims.provenance import origins_html
@@ -281,7 +282,7 @@ class ArticleAdmin(TrashModelAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(TrashModelAdmin):
+class ClaimAdmin(ConfirmedEquivalentsAdminMixin, TrashModelAdmin):
     form = ClaimForm
     list_display = ("statement_short", "status_badge", "article", "claimant", "citation_count", "last_change")
     list_filter = ("status", "article", ArticlePublisherFilter, CitedPublisherFilter)

@@ -1,8 +1,8 @@
 """The sync feed: ``GET /api/v1/changes/?since=<cursor>`` returns every change to publishers,
-sources, source reliance links, articles, claims, citations and status changes after a position,
-in order and paged, with the record as the API shows it now. An application mirrors Claimtrack
-by calling it again and again with the ``since`` it got last; it misses and repeats nothing
-(config/changes.py says why, and what holds the feed back).
+sources, source reliance links, articles, claims, citations, status changes and same-claim links
+after a position, in order and paged, with the record as the API shows it now. An application
+mirrors Claimtrack by calling it again and again with the ``since`` it got last; it misses and
+repeats nothing (config/changes.py says why, and what holds the feed back).
 
 It lives here rather than in config because it shows claims and sources as their own endpoints
 do, and claims may import sources (never the other way).
@@ -27,6 +27,7 @@ from rest_framework.utils.urls import replace_query_param
 
 from claims import selectors
 from claims.models import StatusChange
+from claims.same_claim_serializers import SameClaimLinkSerializer
 from claims.serializers import ArticleSerializer, CitationSerializer, ClaimSerializer
 from config.changes import START, Change, ChangeOperation, ChangeType, Position, change_page
 from config.db_router import use_primary
@@ -75,6 +76,10 @@ def _live_reliance_links() -> QuerySet[SourceReliance]:
     return SourceReliance.objects.filter(source__deleted_at__isnull=True)
 
 
+def _same_claim_links():
+    return selectors.live_same_claim_links().select_related("created_by")
+
+
 # Per type: the records the API shows (what is in the trash, or belongs to a claim in the
 # trash, is not shown) with what their serializer needs, and that serializer.
 RECORDS: dict[str, tuple[Callable[[], QuerySet], type[serializers.Serializer]]] = {
@@ -85,6 +90,7 @@ RECORDS: dict[str, tuple[Callable[[], QuerySet], type[serializers.Serializer]]] 
     ChangeType.CLAIM: (selectors.claim_list, ClaimSerializer),
     ChangeType.CITATION: (selectors.citation_list, CitationSerializer),
     ChangeType.STATUS_CHANGE: (_live_status_changes, StatusChangeFeedSerializer),
+    ChangeType.SAME_CLAIM_LINK: (_same_claim_links, SameClaimLinkSerializer),
 }
 
 
@@ -115,6 +121,7 @@ def change_records(changes: Iterable[Change], *, context: dict) -> dict[tuple[st
             ClaimSerializer,
             CitationSerializer,
             StatusChangeFeedSerializer,
+            SameClaimLinkSerializer,
         ],
         resource_type_field_name=None,
     )
@@ -143,8 +150,9 @@ class ChangeEntrySerializer(serializers.Serializer):
         allow_null=True,
         help_text="The record as its endpoint shows it *now* (not as it was at this change), in the "
         "shape of `type`: Publisher, Source, SourceReliance (`id`, `source`, `relies_on`, "
-        "`created_at`), Article, Claim, Citation or StatusChange (`id`, `claim`, `from_status`, "
-        "`to_status`, `rationale`, `changed_by`, `changed_at`). Null when the record is gone "
+        "`created_at`), Article, Claim, Citation, StatusChange (`id`, `claim`, `from_status`, "
+        "`to_status`, `rationale`, `changed_by`, `changed_at`) or SameClaimLink (`id`, `claim_a`, "
+        "`claim_b`, `note`, `created_by`, `created_at`, `version`). Null when the record is gone "
         "or hidden: deleted, in the trash, or belonging to a claim (or a source) in the trash.",
     )
 
@@ -183,7 +191,8 @@ class ChangeFeedViewSet(viewsets.GenericViewSet):
         summary="Every change since a position, in order: the sync feed",
         description=(
             "Every record created, changed, moved to the trash, restored or deleted (publishers, "
-            "sources, source reliance links, articles, claims, citations, status changes), oldest "
+            "sources, source reliance links, articles, claims, citations, status changes, same-claim "
+            "links), oldest "
             "first, each with the record as it is now. Start without `since`; then call again "
             "with the `since` (or follow the `next`) of the page before, for ever: nothing is "
             "missed or repeated, even when transactions commit out of order. A change appears "

@@ -1,7 +1,8 @@
 """A claim's history and its past states, read back from the database's event tables.
 
-Database triggers write every insert, update and delete of a claim or citation into
-``ClaimEvent`` and ``CitationEvent`` (``config.models.track_history``), with the request's
+Database triggers write every insert, update and delete of a claim, citation or same-claim link
+into ``ClaimEvent``, ``CitationEvent`` and ``SameClaimLinkEvent``
+(``config.models.track_history``), with the request's
 context (user, door, URL). The workflow writes ``StatusChange`` rows. This module reads
 them back: ``claim_history`` as one list of entries, newest first, and ``claim_as_of`` as
 the claim rebuilt from the snapshots taken at or before a moment.
@@ -18,7 +19,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import Subquery
+from django.db.models import Q, Subquery
 from django.utils.dateparse import parse_datetime
 
 from claims.models import (
@@ -28,6 +29,7 @@ from claims.models import (
     CitationEvent,
     Claim,
     ClaimEvent,
+    SameClaimLinkEvent,
     StatusChange,
 )
 from config.errors import InvalidInput
@@ -44,6 +46,8 @@ class HistoryKind(models.TextChoices):
     CITATION_ADDED = "citation_added", "Citation added"
     CITATION_CHANGED = "citation_changed", "Citation changed"
     CITATION_REMOVED = "citation_removed", "Citation removed"
+    SAME_CLAIM_LINKED = "same_claim_linked", "Same-claim link recorded"
+    SAME_CLAIM_UNLINKED = "same_claim_unlinked", "Same-claim link removed"
 
 
 class Door(models.TextChoices):
@@ -60,7 +64,7 @@ _NOT_SHOWN = frozenset(
 )
 _NOT_SHOWN_ON_CREATE = frozenset({"created_at", "added_at"})
 # Among events at the same instant (one transaction), claim edits came first, then citations.
-_RANK_CLAIM, _RANK_CITATION, _RANK_STATUS = 0, 1, 2
+_RANK_CLAIM, _RANK_CITATION, _RANK_STATUS, _RANK_LINK = 0, 1, 2, 3
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,7 @@ class HistoryEntry:
     user: str | None
     door: str | None
     citation: int | None = None
+    same_as: int | None = None
     changes: dict[str, dict[str, Any]] = field(default_factory=dict)
     from_status: str | None = None
     to_status: str | None = None
@@ -125,10 +130,12 @@ def _door(metadata: dict[str, Any]) -> str | None:
 
 
 def claim_history(*, claim: Claim) -> list[HistoryEntry]:
-    """Status changes and every edit of the claim and its citations, newest first.
+    """Status changes, every edit of the claim and its citations, and every same-claim link
+    of the claim recorded or removed, newest first.
 
-    Four queries whatever the length of the history: the claim's events, its citations'
-    events, its status changes, and the usernames of whoever made them."""
+    Five queries whatever the length of the history: the claim's events, its citations'
+    events, its status changes, its same-claim links' events, and the usernames of whoever made
+    them."""
     claim_events = list(
         ClaimEvent.objects.filter(pgh_obj_id=claim.pk).select_related("pgh_context").order_by("pgh_id")
     )
@@ -136,8 +143,13 @@ def claim_history(*, claim: Claim) -> list[HistoryEntry]:
         CitationEvent.objects.filter(claim_id=claim.pk).select_related("pgh_context").order_by("pgh_id")
     )
     status_changes = list(StatusChange.objects.filter(claim_id=claim.pk).order_by("changed_at", "id"))
+    link_events = list(
+        SameClaimLinkEvent.objects.filter(Q(claim_a_id=claim.pk) | Q(claim_b_id=claim.pk))
+        .select_related("pgh_context")
+        .order_by("pgh_id")
+    )
 
-    user_ids = {_user_id(_context(e)) for e in (*claim_events, *citation_events)}
+    user_ids = {_user_id(_context(e)) for e in (*claim_events, *citation_events, *link_events)}
     user_ids |= {change.changed_by_id for change in status_changes}
     user_ids.discard(None)
     usernames = (
@@ -219,6 +231,24 @@ def claim_history(*, claim: Claim) -> list[HistoryEntry]:
                     sort_key=(event.pgh_created_at, _RANK_CITATION, event.pgh_id),
                 )
             )
+
+    link_fields = _shown_fields(SameClaimLinkEvent)
+    for event in link_events:
+        # A link is recorded and removed, never edited (an edit in the database is not shown).
+        if event.pgh_label not in ("insert", "delete"):
+            continue
+        values = _snapshot(event, link_fields)
+        linked = event.pgh_label == "insert"
+        entries.append(
+            HistoryEntry(
+                at=event.pgh_created_at,
+                kind=HistoryKind.SAME_CLAIM_LINKED if linked else HistoryKind.SAME_CLAIM_UNLINKED,
+                same_as=event.claim_b_id if event.claim_a_id == claim.pk else event.claim_a_id,
+                changes=_created(values) if linked else _removed(values),
+                **who(_context(event)),
+                sort_key=(event.pgh_created_at, _RANK_LINK, event.pgh_id),
+            )
+        )
 
     for change in status_changes:
         door = _door(status_context.get(change.pk, {}))

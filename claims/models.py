@@ -257,6 +257,58 @@ class Citation(Versioned, models.Model):
         return f"{self.source} ({self.role}, {self.stance})"
 
 
+@track_history()
+class SameClaimLink(Versioned, models.Model):
+    """Two claims, in any articles, that a researcher recorded as stating the same thing.
+
+    One row per unordered pair: the lower claim id is always ``claim_a`` (a check constraint
+    holds it), so the unique constraint on the pair refuses the same link recorded either way
+    round. A link of a claim in the trash is hidden with the claim and comes back with it."""
+
+    claim_a = models.ForeignKey(
+        Claim,
+        on_delete=models.CASCADE,
+        related_name="+",
+        # The unique constraint's index (claim_a, claim_b) serves lookups by claim_a.
+        db_index=False,
+        help_text="The claim of the pair with the lower id.",
+    )
+    claim_b = models.ForeignKey(
+        Claim,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The claim of the pair with the higher id.",
+    )
+    note = models.TextField(blank=True, help_text="Why the two claims state the same thing (optional).")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who recorded the link.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True, help_text="When the link was recorded.")
+
+    class Meta:
+        triggers = [version_trigger()]
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(claim_a__lt=models.F("claim_b")), name="same_claim_link_ordered_pair"
+            ),
+            models.UniqueConstraint(fields=["claim_a", "claim_b"], name="same_claim_link_unique_pair"),
+        ]
+
+    def __str__(self) -> str:
+        return f"claim {self.claim_a_id} is the same claim as {self.claim_b_id}"
+
+    def other_claim(self, claim_id: int) -> Claim:
+        """The claim of the pair that is not ``claim_id`` (as loaded: no query when the two
+        claims were fetched with the link)."""
+        return self.claim_b if self.claim_a_id == claim_id else self.claim_a
+
+
 class StatusChange(models.Model):
     """One step of a claim's verification history. Rows are never updated or deleted."""
 

@@ -1,9 +1,11 @@
 """Read querysets for articles, claims and citations, with what their serializers need."""
 
+from collections.abc import Iterable
+
 from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Cast, Left
 
-from claims.models import Article, Citation, Claim, StatusChange
+from claims.models import Article, Citation, Claim, SameClaimLink, StatusChange
 from sources.models import Source
 
 SUMMARY_LENGTH = 200
@@ -74,6 +76,65 @@ def claim_history(*, claim: Claim) -> QuerySet[StatusChange]:
     return (
         StatusChange.objects.filter(claim=claim).select_related("changed_by").order_by("-changed_at", "-id")
     )
+
+
+def live_same_claim_links() -> QuerySet[SameClaimLink]:
+    """Links between two claims that are both out of the trash: a link of a trashed claim is
+    hidden with it, and shown again when the claim is restored."""
+    return SameClaimLink.objects.filter(claim_a__deleted_at__isnull=True, claim_b__deleted_at__isnull=True)
+
+
+# What a claim in brief shows (SameClaimSummarySerializer): its statement, status and article.
+_CLAIM_IN_BRIEF = ("id", "statement", "status", "article_id", "article__id", "article__title", "article__url")
+
+
+def _claim_in_brief(prefix: str) -> list[str]:
+    return [f"{prefix}__{name}" for name in _CLAIM_IN_BRIEF]
+
+
+def same_claim_links_of(*, claim_id: int) -> QuerySet[SameClaimLink]:
+    """The live links of one claim, newest first, with both claims (and their articles) in
+    brief and whoever recorded them: one query however many."""
+    return (
+        live_same_claim_links()
+        .filter(Q(claim_a_id=claim_id) | Q(claim_b_id=claim_id))
+        .select_related("claim_a__article", "claim_b__article", "created_by")
+        .only(
+            *(field.name for field in SameClaimLink._meta.concrete_fields),
+            *_claim_in_brief("claim_a"),
+            *_claim_in_brief("claim_b"),
+            "created_by__id",
+            "created_by__username",
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def same_claim_link_between(*, claim_id: int, other_id: int) -> QuerySet[SameClaimLink]:
+    """The live link of the pair, whichever way round the two ids are given (empty if none)."""
+    low, high = sorted((claim_id, other_id))
+    return live_same_claim_links().filter(claim_a_id=low, claim_b_id=high)
+
+
+def confirmed_equivalents(*, claim_ids: Iterable[int]) -> dict[int, set[int]]:
+    """For each of ``claim_ids``, the ids of the claims a researcher confirmed as stating the
+    same thing (direct links only, both claims out of the trash); an empty set for a claim
+    without any. One query whatever the number of ids; none for no ids."""
+    wanted = set(claim_ids)
+    equivalents: dict[int, set[int]] = {claim_id: set() for claim_id in wanted}
+    if not wanted:
+        return equivalents
+    pairs = (
+        live_same_claim_links()
+        .filter(Q(claim_a_id__in=wanted) | Q(claim_b_id__in=wanted))
+        .values_list("claim_a_id", "claim_b_id")
+    )
+    for claim_a_id, claim_b_id in pairs:
+        if claim_a_id in wanted:
+            equivalents[claim_a_id].add(claim_b_id)
+        if claim_b_id in wanted:
+            equivalents[claim_b_id].add(claim_a_id)
+    return equivalents
 
 
 TRASH_TYPES = {"article": (Article, "title"), "claim": (Claim, "statement"), "source": (Source, "title")}

@@ -299,14 +299,14 @@ class HistoryFieldChangeSerializer(serializers.Serializer):
 
 
 class ClaimHistoryEntrySerializer(serializers.Serializer):
-    """One entry of a claim's history: a status change, or an edit of the claim or of one of
-    its citations, as recorded by the database."""
+    """One entry of a claim's history: a status change, an edit of the claim or of one of its
+    citations, or a same-claim link recorded or removed, as recorded by the database."""
 
     at = serializers.DateTimeField(help_text="When it happened.")
     kind = serializers.ChoiceField(
         choices=HistoryKind.choices,
-        help_text="What happened: a status change, or the claim or one of its citations being "
-        "created, changed, deleted or restored.",
+        help_text="What happened: a status change, the claim or one of its citations being "
+        "created, changed, deleted or restored, or a same-claim link of the claim recorded or removed.",
     )
     user = serializers.CharField(
         allow_null=True, help_text="Username of whoever made the change; null if unknown (e.g. a script)."
@@ -318,6 +318,10 @@ class ClaimHistoryEntrySerializer(serializers.Serializer):
     )
     citation = serializers.IntegerField(
         allow_null=True, help_text="Id of the citation concerned; null for entries about the claim."
+    )
+    same_as = serializers.IntegerField(
+        allow_null=True,
+        help_text="For a same-claim link recorded or removed: id of the other claim of the link; else null.",
     )
     changes = serializers.DictField(
         child=HistoryFieldChangeSerializer(),

@@ -1,4 +1,5 @@
-"""Every write to articles, claims, citations and verification status goes through here."""
+"""Every write to articles, claims, citations, same-claim links and verification status goes
+through here."""
 
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -8,7 +9,8 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from claims.anchoring import anchor_quote, reanchor
-from claims.models import Article, Citation, Claim, Status, StatusChange
+from claims.models import Article, Citation, Claim, SameClaimLink, Status, StatusChange
+from claims.policies import require_may_link_same_claims, require_may_unlink_same_claims
 from config.concurrency import check_version
 from config.errors import Conflict, DomainError, Forbidden, InvalidInput
 from config.roles import is_researcher, is_reviewer
@@ -497,3 +499,73 @@ def citation_delete(*, citation: Citation, expected_version: int | None = None) 
     check_version(citation, expected_version)
     _check_verdict_still_holds(claim, without=citation, stance_after=None)
     citation.delete()
+
+
+# Same-claim links -------------------------------------------------------------------
+
+
+def _lock_live_pair(*, claim_id: int, other_id: int) -> None:
+    """Lock the two claims of a link, lower id first (two writers on one pair queue up rather
+    than deadlock, and a concurrent trash move waits), and refuse one that is gone or in the
+    trash, naming which."""
+    locked = {
+        claim.pk: claim
+        for claim in Claim.objects.select_for_update(no_key=True)
+        .filter(pk__in=(claim_id, other_id))
+        .only("id", "deleted_at")
+        .order_by("id")
+    }
+    for pk, field in ((claim_id, "claim"), (other_id, "other_claim")):
+        if pk not in locked:
+            raise InvalidInput(f"Claim {pk} does not exist.", field=field, code="does_not_exist")
+        if locked[pk].deleted_at is not None:
+            raise Conflict(
+                f"Claim {pk} is in the trash; restore it first.",
+                field=field,
+                code="in_trash",
+                extra={"claim_id": pk},
+            )
+
+
+@transaction.atomic
+def same_claim_link(*, claim: Claim, other: Claim, actor: User, note: str = "") -> SameClaimLink:
+    """Record that two claims, in any articles, state the same thing (researchers and
+    reviewers). Refused for a claim and itself (400 naming ``other_claim``), for a pair already
+    linked either way round (409 naming the existing link) and while either claim is in the
+    trash (409)."""
+    require_may_link_same_claims(actor)
+    if claim.pk == other.pk:
+        raise InvalidInput(
+            "A claim cannot be linked to itself; give the id of another claim.",
+            field="other_claim",
+            code="same_claim",
+        )
+    _lock_live_pair(claim_id=claim.pk, other_id=other.pk)
+    low, high = sorted((claim.pk, other.pk))
+    existing = (
+        SameClaimLink.objects.filter(claim_a_id=low, claim_b_id=high).values_list("id", flat=True).first()
+    )
+    if existing is not None:
+        raise Conflict(
+            f"Claims {low} and {high} are already linked as the same claim (link {existing}).",
+            field="other_claim",
+            code="duplicate",
+            extra={"existing_id": existing},
+        )
+    link = SameClaimLink(claim_a_id=low, claim_b_id=high, note=note.strip(), created_by=actor)
+    link.save()
+    return link
+
+
+@transaction.atomic
+def same_claim_unlink(*, link: SameClaimLink, actor: User, expected_version: int | None = None) -> None:
+    """Remove a same-claim link (reviewers); the removal stays in both claims' history.
+    Refused while either claim is in the trash (the link is hidden with it) and when the link
+    was removed meanwhile."""
+    require_may_unlink_same_claims(actor)
+    _lock_live_pair(claim_id=link.claim_a_id, other_id=link.claim_b_id)
+    current = SameClaimLink.objects.select_for_update().filter(pk=link.pk).first()
+    if current is None:
+        raise Conflict("The link was removed meanwhile.", code="already_removed")
+    check_version(current, expected_version)
+    current.delete()

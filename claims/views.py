@@ -13,6 +13,7 @@ from claims.history import claim_as_of, claim_history, parse_as_of
 from claims.matching_serializers import ClaimCreatedSerializer
 from claims.matching_views import ClaimMatchingMixin
 from claims.provenance import ClaimProvenanceSerializer, claim_provenance
+from claims.same_claim_views import ClaimSameAsMixin
 from claims.serializers import (
     ArticleSerializer,
     ArticleWriteSerializer,
@@ -108,7 +109,7 @@ class ArticleViewSet(ServiceModelViewSet):
     partial_update=extend_schema(summary="Edit a claim (refused while it has a verdict)"),
     destroy=extend_schema(summary="Move a claim to the trash, with its citations and history"),
 )
-class ClaimViewSet(ClaimMatchingMixin, ClaimExportsMixin, ServiceModelViewSet):
+class ClaimViewSet(ClaimSameAsMixin, ClaimMatchingMixin, ClaimExportsMixin, ServiceModelViewSet):
     read_serializer_class = ClaimSerializer
     write_serializer_class = ClaimWriteSerializer
     filterset_class = ClaimFilter
@@ -202,8 +203,9 @@ class ClaimViewSet(ClaimMatchingMixin, ClaimExportsMixin, ServiceModelViewSet):
     @extend_schema(
         summary="A claim's history, newest first",
         description=(
-            "Every status change, and every edit of the claim and of its citations (created, "
-            "changed, removed, deleted, restored), with who made it, when, through which door "
+            "Every status change, every edit of the claim and of its citations (created, "
+            "changed, removed, deleted, restored), and every same-claim link of the claim recorded "
+            "or removed (`same_as` names the other claim), with who made it, when, through which door "
             "(`api`, `admin`, `command`) and the values before and after. Recorded by database "
             "triggers, so no way of writing escapes it; read-only."
         ),

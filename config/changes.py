@@ -1,10 +1,10 @@
 """The change log behind the sync feed (``GET /api/v1/changes/``), and how it is read.
 
-Database triggers (installed by ``config/migrations/0004_change_log.py``) append one
-:class:`Change` row for every insert, update and delete of publishers, sources, source reliance
-links, articles, claims, citations and status changes, whatever the door (API, admin, command,
-``QuerySet.update()``, raw SQL). An update that changes nothing is not a change. Rows are never
-updated or deleted.
+Database triggers (installed by ``config/migrations/0004_change_log.py``, and ``0005`` for
+same-claim links) append one :class:`Change` row for every insert, update and delete of
+publishers, sources, source reliance links, articles, claims, citations, status changes and
+same-claim links, whatever the door (API, admin, command, ``QuerySet.update()``, raw SQL). An
+update that changes nothing is not a change. Rows are never updated or deleted.
 
 Why the feed is ordered by transaction, and where it stops
 -----------------------------------------------------------
@@ -69,6 +69,7 @@ class ChangeType(models.TextChoices):
     CLAIM = "claim", "Claim"
     CITATION = "citation", "Citation"
     STATUS_CHANGE = "status_change", "Status change"
+    SAME_CLAIM_LINK = "same_claim_link", "Same-claim link"
 
 
 class ChangeOperation(models.TextChoices):

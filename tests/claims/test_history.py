@@ -143,7 +143,8 @@ def test_history_entry_has_every_field(researcher_client, researcher):
     assert response.status_code == 200
     for entry in response.data["results"]:
         assert entry.keys() == {
-            "at", "kind", "user", "door", "citation", "changes", "from_status", "to_status", "rationale",
+            "at", "kind", "user", "door", "citation", "same_as", "changes", "from_status", "to_status",
+            "rationale",
         }  # fmt: skip
 
 
@@ -305,8 +306,9 @@ def test_history_query_count(researcher_client, researcher, django_assert_num_qu
         citation.note = "Checked."
         citation.save()
     walk(claim, researcher, size)
-    # The claim, then its events, its citations' events, its status changes and the usernames.
-    with django_assert_num_queries(5):
+    # The claim, then its events, its citations' events, its status changes, its same-claim
+    # links' events and the usernames.
+    with django_assert_num_queries(6):
         response = history(researcher_client, claim, page_size=200)
     assert response.status_code == 200
     assert response.data["count"] == 1 + 2 * size + size
@@ -382,8 +384,8 @@ def test_admin_history_page_query_count(reviewer_admin, researcher, django_asser
         CitationFactory(claim=claim)
     walk(claim, researcher, size)
     # Session, user, the claim, the user's permissions (two), then the claim's events, its
-    # citations' events, its status changes and the usernames.
-    with django_assert_num_queries(9):
+    # citations' events, its status changes, its same-claim links' events and the usernames.
+    with django_assert_num_queries(10):
         response = admin_history(reviewer_admin, claim)
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == 1 + 2 * size

@@ -10,7 +10,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from claims import services
-from claims.models import Claim, Status, StatusChange
+from claims.models import Claim, SameClaimLink, Status, StatusChange
 from config.errors import Conflict, PreconditionFailed
 from tests.factories import CitationFactory, ClaimFactory, ResearcherFactory, ReviewerFactory
 from tests.helpers import etag
@@ -137,3 +137,45 @@ def test_two_edits_through_the_service_at_once(working_groups):
         assert refusals[0].extra == {"current_version": 2}
         claim.refresh_from_db()
         assert (claim.statement, claim.version) == (saved[0].statement, 2)
+
+
+def test_two_researchers_linking_the_same_pair_at_once(working_groups):
+    """Each from their own side of the pair: one link is recorded, the other is told which."""
+    first, second = ResearcherFactory(), ResearcherFactory()
+    for _ in range(RUNS):
+        claim, other = ClaimFactory(), ClaimFactory()
+
+        def record(researcher, this, that):
+            url = reverse("claim-same-as", args=[this.pk])
+            return client_for(researcher).post(url, {"other_claim": that.pk}, format="json")
+
+        results = race(partial(record, first, claim, other), partial(record, second, other, claim))
+        codes = sorted(response.status_code for response in results)
+        assert codes == [201, 409], [response.content for response in results]
+        won = next(response for response in results if response.status_code == 201)
+        lost = next(response for response in results if response.status_code == 409)
+        stored = SameClaimLink.objects.get(claim_a_id=min(claim.pk, other.pk))
+        assert won.json()["link"] == stored.pk
+        assert (lost.json()["code"], lost.json()["existing_id"]) == ("duplicate", stored.pk)
+
+
+def test_linking_while_a_reviewer_trashes_the_claim(working_groups):
+    """The link waits for the trash move (or the move for the link): never a link to a claim in
+    the trash."""
+    researcher, reviewer = ResearcherFactory(), ReviewerFactory()
+    for _ in range(RUNS):
+        claim, other = ClaimFactory(), ClaimFactory()
+        results = race(
+            lambda claim=claim, other=other: services.same_claim_link(
+                claim=claim, other=other, actor=researcher
+            ),
+            lambda other=other: services.claim_delete(claim=other, actor=reviewer),
+        )
+        linked, trashed = results
+        assert trashed is None, trashed  # the trash move always goes through
+        assert Claim.objects.get(pk=other.pk).deleted_at is not None
+        if isinstance(linked, Conflict):
+            assert linked.code == "in_trash"
+            assert not SameClaimLink.objects.filter(claim_b_id=max(claim.pk, other.pk)).exists()
+        else:  # linked first: the link stays, hidden with the trashed claim
+            assert isinstance(linked, SameClaimLink), linked

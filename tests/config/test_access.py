@@ -18,7 +18,7 @@ from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from claims import services as claim_services
-from claims.models import Article, Citation, Claim, Status, StatusChange
+from claims.models import Article, Citation, Claim, SameClaimLink, Status, StatusChange
 from config.concurrency import etag_for
 from sources import services as source_services
 from sources.models import Publisher, Source, SourceReliance
@@ -37,7 +37,7 @@ from tests.helpers import assert_error
 pytestmark = pytest.mark.django_db
 
 ROLES = ("anonymous", "outsider", "researcher", "reviewer", "superuser")
-MODELS = (Publisher, Source, SourceReliance, Article, Claim, Citation, StatusChange, AuthToken)
+MODELS = (Publisher, Source, SourceReliance, Article, Claim, Citation, StatusChange, SameClaimLink, AuthToken)
 QUOTE = "almost certainly conducted by a militia group"  # in the factories' article body
 unique = count()
 
@@ -62,6 +62,16 @@ def trashed(record):
     }[type(record)]
     delete()
     return record
+
+
+def claim_pair():
+    return SimpleNamespace(pk=ClaimFactory().pk, other=ClaimFactory())
+
+
+def same_claim_link():
+    return claim_services.same_claim_link(
+        claim=ClaimFactory(), other=ClaimFactory(), actor=ResearcherFactory()
+    )
 
 
 def in_review_with_support():
@@ -188,6 +198,30 @@ OPS += [
         versioned=True,
     ),
     Op("claim history", ClaimFactory, "get", action("claim-history"), READ),
+    Op("claim same-as list", ClaimFactory, "get", action("claim-same-as"), READ),
+    Op(
+        "claim same-as list in trash",
+        lambda: trashed(ClaimFactory()),
+        "get",
+        action("claim-same-as"),
+        {**READ, **dict.fromkeys(ROLES[1:], 404)},
+    ),
+    Op(
+        "claim same-as record",
+        claim_pair,
+        "post",
+        action("claim-same-as"),
+        CREATE,
+        lambda target: {"other_claim": target.other.pk},
+    ),
+    Op(
+        "claim same-as remove",
+        same_claim_link,
+        "delete",
+        lambda target: reverse("claim-same-as-detail", args=[target.claim_b_id, target.claim_a_id]),
+        DELETE,
+        versioned=True,
+    ),
     Op("claim history post", ClaimFactory, "post", action("claim-history"), expect(401, 403, 405, 405, 405)),
     Op("auth me", lambda: None, "get", lambda target: reverse("auth-me"), READ),
     Op(

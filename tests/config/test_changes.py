@@ -14,7 +14,8 @@ from django.db.models import F
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from claims.models import Article, Citation, Claim, Status, StatusChange
+from claims import services as claim_services
+from claims.models import Article, Citation, Claim, SameClaimLink, Status, StatusChange
 from config.changes import Change, ChangeType, Position
 from sources.models import Publisher, Source, SourceReliance
 from tests.factories import (
@@ -24,6 +25,7 @@ from tests.factories import (
     ClaimFactory,
     PublisherFactory,
     ResearcherFactory,
+    ReviewerFactory,
     SourceFactory,
 )
 from tests.helpers import assert_error, error_fields, if_match
@@ -38,6 +40,7 @@ MODELS = {
     "claim": Claim,
     "citation": Citation,
     "status_change": StatusChange,
+    "same_claim_link": SameClaimLink,
 }
 
 
@@ -272,6 +275,36 @@ def test_unlinking_and_purging_appear_as_deleted(working_groups, reviewer_client
     assert all(entry["data"] is None for entry in entries)
 
 
+def test_same_claim_links_appear_and_hide_with_their_claims(working_groups, researcher_client):
+    researcher, reviewer = ResearcherFactory(username="linker"), ReviewerFactory()
+    claim, other = ClaimFactory(), ClaimFactory()
+    _, since = walk(researcher_client)
+
+    link = claim_services.same_claim_link(claim=other, other=claim, actor=researcher, note="Same.")
+    entries, since = walk(researcher_client, since=since)
+    assert summary(entries) == [("same_claim_link", link.pk, "created")]
+    assert entries[0]["data"] == {
+        "id": link.pk,
+        "claim_a": min(claim.pk, other.pk),
+        "claim_b": max(claim.pk, other.pk),
+        "note": "Same.",
+        "created_by": "linker",
+        "created_at": link.created_at.isoformat().replace("+00:00", "Z"),
+        "version": 1,
+    }
+
+    # A link of a claim in the trash is hidden with it, and shown again once it is restored.
+    claim_services.claim_delete(claim=claim, actor=reviewer)
+    entries, since = walk(researcher_client, since=since)
+    assert summary(entries) == [("claim", claim.pk, "trashed")]
+    assert walk(researcher_client)[0][-2]["data"] is None  # the link's "created", read now
+    claim_services.claim_restore(claim=claim, actor=reviewer)
+    claim_services.same_claim_unlink(link=link, actor=reviewer)
+    entries, _ = walk(researcher_client, since=since)
+    assert summary(entries) == [("claim", claim.pk, "restored"), ("same_claim_link", link.pk, "deleted")]
+    assert entries[1]["data"] is None
+
+
 @pytest.mark.django_db
 def test_every_door_is_recorded_and_updates_that_change_nothing_are_not():
     publisher = PublisherFactory(name="Before")
@@ -329,6 +362,7 @@ def make_history() -> None:
     SourceReliance.objects.create(source=SourceFactory(), relies_on=SourceFactory())
     Claim.objects.filter(pk=claim.pk).update(status=Status.IN_REVIEW)
     StatusChange.objects.create(claim=claim, from_status=Status.UNVERIFIED, to_status=Status.IN_REVIEW)
+    SameClaimLink.objects.create(claim_a=claim, claim_b=ClaimFactory(article=claim.article))
     PublisherFactory()
 
 
@@ -478,7 +512,7 @@ def test_a_page_takes_the_same_queries_whatever_its_length(
             claim = ClaimFactory()
             Claim.objects.filter(pk=claim.pk).update(deleted_at=F("created_at"))  # hidden, in the trash
     # horizon, page, and one read per type (sources and claims prefetch a list each)
-    with django_assert_num_queries(2 + 9):
+    with django_assert_num_queries(2 + 10):
         body = page(researcher_client, page_size=200)
     assert {entry["type"] for entry in body["results"]} == set(ChangeType.values)
     assert len(body["results"]) >= 12 * rounds
@@ -575,7 +609,8 @@ def test_the_demo_data_is_in_the_feed(working_groups):
         (name, pk) for name, model in MODELS.items() for pk in model.objects.values_list("pk", flat=True)
     }
     assert len(created) == sum(1 for entry in entries if entry["operation"] == "created")
-    assert {entry["type"] for entry in entries} == set(ChangeType.values)
+    # The demo records no same-claim link (one article, no claim stated twice).
+    assert {entry["type"] for entry in entries} == set(ChangeType.values) - {ChangeType.SAME_CLAIM_LINK}
     assert all(entry["data"] is not None for entry in entries)
     # What a record refers to is created before it.
     order = [(entry["type"], entry["id"]) for entry in entries]
@@ -598,6 +633,8 @@ def test_the_migration_records_what_existed_before_it(working_groups, researcher
         )
         trashed = ArticleFactory()
         Article.objects.filter(pk=trashed.pk).update(deleted_at=F("created_at"))
+        second = ClaimFactory(article=claim.article)
+        same = SameClaimLink.objects.create(claim_a=claim, claim_b=second)
     finally:
         call_command("migrate", "config", verbosity=0)
 
@@ -612,10 +649,15 @@ def test_the_migration_records_what_existed_before_it(working_groups, researcher
         *[("article", pk, "created") for pk in sorted([claim.article_id, trashed.pk])],
         ("article", trashed.pk, "trashed"),
         ("claim", claim.pk, "created"),
+        ("claim", second.pk, "created"),
         ("citation", citation.pk, "created"),
         ("status_change", change.pk, "created"),
+        # Same-claim links joined the log later, with a migration of their own.
+        ("same_claim_link", same.pk, "created"),
     ]
-    assert len({Position.decode(entry["position"]).txid for entry in entries}) == 1  # one transaction
+    # One transaction per migration.
+    assert len({Position.decode(entry["position"]).txid for entry in entries[:-1]}) == 1
+    assert Position.decode(entries[-1]["position"]).txid > Position.decode(entries[-2]["position"]).txid
     # And the triggers are back.
     publisher = PublisherFactory()
     assert summary(walk(researcher_client, since=entries[-1]["position"])[0]) == [
