@@ -5,18 +5,22 @@ is never a form field: it changes on the claim's "Change status" page or through
 list actions, all of which call ``claim_transition`` with the signed-in user as the actor.
 """
 
+from collections import defaultdict
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import quote, unquote
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import Truncator
 
 from claims import selectors, services
 from claims.admin_same_claim import ConfirmedEquivalentsAdminMixin
@@ -25,27 +29,36 @@ from claims.models import Article, Citation, Claim, Status, StatusChange
 from claims.provenance import origins_html
 from config.errors import DomainError, Forbidden
 from sources.admin import ServiceModelForm, TrashModelAdmin, add_domain_errors
-from sources.models import Publisher
+from sources.models import Source
 
-STATUS_COLOURS = {
-    Status.UNVERIFIED: "#6c757d",
-    Status.IN_REVIEW: "#0b5ed7",
-    Status.VERIFIED: "#198754",
-    Status.PARTLY_VERIFIED: "#5c8a00",
-    Status.DISPUTED: "#c85a00",
-    Status.REFUTED: "#c82333",
-    Status.UNVERIFIABLE: "#6f42c1",
-}
+STATEMENT_COLUMN_LENGTH = 90
+HISTORY_ON_EVIDENCE_PAGE = 10
+
+
+class ClaimtrackAdminMedia:
+    """The admin pages' own stylesheet (status colours, the evidence page): no inline styles."""
+
+    css = {"all": ("claims/admin/claimtrack-admin.css",)}
 
 
 def status_badge(status: str):
+    """A status as a coloured badge; the colours are in ``claimtrack-admin.css``."""
     return format_html(
-        '<span class="claim-status claim-status-{}" style="background:{};color:#fff;padding:2px 8px;'
-        'border-radius:9px;white-space:nowrap">{}</span>',
+        '<span class="claim-status claim-status-{}" data-status="{}">{}</span>',
         status,
-        STATUS_COLOURS.get(status, "#6c757d"),
+        status,
         Status(status).label if status in Status.values else status,
     )
+
+
+def cut_at_word(text: str, limit: int) -> str:
+    """``text`` shortened to at most ``limit`` characters at a word boundary, with "…"."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:.") + "…"
 
 
 def citation_count_subquery() -> Coalesce:
@@ -65,65 +78,169 @@ def mark_nothing_saved(formset) -> None:
 HISTORY_PAGE_SIZE = 100
 
 
-def _shown(value) -> str:
-    return "—" if value in (None, "") else str(value)
+# History fields that hold a row's id, shown by that row's name (and linked when it has a page).
+_LINKED_FIELDS = {"article": (Article, "title"), "source": (Source, "title")}
+_USER_FIELDS = frozenset({"created_by", "deleted_by", "added_by"})
+HISTORY_VALUE_LENGTH = 300
 
 
-def history_row(entry: HistoryEntry) -> dict:
-    """An entry of ``claims.history.claim_history`` as the admin's history page shows it."""
-    return {
-        "entry": entry,
-        "label": HistoryKind(entry.kind).label,
-        "from_badge": status_badge(entry.from_status) if entry.from_status else "",
-        "to_badge": status_badge(entry.to_status) if entry.to_status else "",
-        "changes": [
-            (
-                name,
-                _shown(change["before"]) if "before" in change else None,
-                _shown(change["after"]) if "after" in change else None,
-            )
-            for name, change in entry.changes.items()
-        ],
-    }
+class HistoryNames:
+    """Names for the ids in history entries of one claim: articles and sources linked to their
+    admin pages, users by username, the claim itself as "this claim". Three queries at most,
+    however long the history."""
+
+    def __init__(
+        self, entries: list[HistoryEntry], *, claim_id: int, known: dict[str, dict[int, str]] | None = None
+    ):
+        self.claim_id = claim_id
+        wanted: dict[str, set[int]] = defaultdict(set)
+        self.citation_sources: dict[int, int] = {}
+        for entry in entries:
+            for name, change in entry.changes.items():
+                values = {change.get("before"), change.get("after")} - {None, ""}
+                if name in _LINKED_FIELDS:
+                    wanted[name] |= values
+                elif name in _USER_FIELDS:
+                    wanted["user"] |= values
+                if name == "source" and entry.citation is not None and values:
+                    self.citation_sources.setdefault(entry.citation, next(iter(values)))
+        wanted["source"] |= set(self.citation_sources.values())
+        self.names: dict[str, dict[int, str]] = {}
+        for name, (model, label) in _LINKED_FIELDS.items():
+            self.names[name] = dict((known or {}).get(name, {}))
+            ids = wanted.get(name, set()) - self.names[name].keys()
+            rows = model._base_manager.filter(pk__in=ids).values_list("pk", label) if ids else []
+            self.names[name].update(rows)
+            self.names[name] = {pk: cut_at_word(text, 120) for pk, text in self.names[name].items()}
+        ids = wanted.get("user")
+        users = get_user_model().objects.filter(pk__in=ids).values_list("pk", "username") if ids else []
+        self.names["user"] = dict(users)
+
+    def value(self, name: str, value):
+        if value in (None, ""):
+            return "—"
+        if name == "claim" and value == self.claim_id:
+            return "this claim"
+        if name in _USER_FIELDS:
+            return self.names["user"].get(value, f"user {value}")
+        if name in _LINKED_FIELDS:
+            model = _LINKED_FIELDS[name][0]
+            title = self.names[name].get(value)
+            if title is None:
+                return f"{model._meta.verbose_name} {value} (purged)"
+            opts = model._meta
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(value)])
+            return format_html('<a href="{}" data-history-link="{}">{}</a>', url, name, title)
+        return Truncator(str(value)).chars(HISTORY_VALUE_LENGTH)
+
+    def citation(self, citation_id: int | None):
+        """A citation named by the source it cites."""
+        if citation_id is None:
+            return ""
+        source = self.citation_sources.get(citation_id)
+        if source is None:
+            return f"#{citation_id}"
+        return format_html("#{} ({})", citation_id, self.value("source", source))
+
+
+def history_rows(
+    entries: list[HistoryEntry], *, claim: Claim, known: dict[str, dict[int, str]] | None = None
+) -> list[dict]:
+    """Entries of ``claims.history.claim_history`` as the admin shows them; ``known`` holds
+    names the page has already read (``{"source": {id: title}}``), which are not asked again."""
+    names = HistoryNames(entries, claim_id=claim.pk, known=known)
+    return [
+        {
+            "entry": entry,
+            "label": HistoryKind(entry.kind).label,
+            "citation": names.citation(entry.citation),
+            "from_badge": status_badge(entry.from_status) if entry.from_status else "",
+            "to_badge": status_badge(entry.to_status) if entry.to_status else "",
+            "changes": [
+                (
+                    name.replace("_", " "),
+                    names.value(name, change["before"]) if "before" in change else None,
+                    names.value(name, change["after"]) if "after" in change else None,
+                )
+                for name, change in entry.changes.items()
+            ],
+        }
+        for entry in entries
+    ]
 
 
 # Filters ----------------------------------------------------------------------------
 
 
-class _PublisherFilter(admin.SimpleListFilter):
+class SearchListFilter(admin.SimpleListFilter):
+    """A filter typed rather than picked: a text box in the sidebar (a GET form that keeps the
+    list's other parameters), so it works the same with ten publishers or fifty thousand and
+    renders no list of them."""
+
+    template = "admin/claims/search_filter.html"
+    placeholder = ""
+
     def lookups(self, request, model_admin):
-        publishers = Publisher.objects.order_by("name", "id").values_list("id", "name")
-        return [(str(pk), name) for pk, name in publishers]
+        return []
 
-    def publisher_id(self) -> int | None:
-        value = self.value()
-        return int(value) if value and value.isdigit() else None
+    def has_output(self) -> bool:
+        return True
+
+    def text(self) -> str:
+        return (self.value() or "").strip()[:200]
+
+    def queryset(self, request, queryset):
+        text = self.text()
+        return self.matching(queryset, text) if text else queryset
+
+    def matching(self, queryset, text: str):
+        raise NotImplementedError
+
+    def choices(self, changelist):
+        kept = QueryDict(changelist.get_query_string(remove=[self.parameter_name, "p"])[1:])
+        yield {
+            "parameter": self.parameter_name,
+            "value": self.text(),
+            "placeholder": self.placeholder,
+            "hidden": [(name, value) for name in kept for value in kept.getlist(name)],
+            "clear_url": changelist.get_query_string(remove=[self.parameter_name, "p"]),
+        }
 
 
-class ArticlePublisherFilter(_PublisherFilter):
-    """Claims made in an article from this publisher."""
+class ArticleFilter(SearchListFilter):
+    """Claims of one article: its id (the article page links here) or words of its title."""
+
+    title = "article"
+    parameter_name = "article"
+    placeholder = "Title words or id"
+
+    def matching(self, queryset, text):
+        if text.isdigit():
+            return queryset.filter(article_id=int(text))
+        return queryset.filter(article__title__icontains=text)
+
+
+class ArticlePublisherFilter(SearchListFilter):
+    """Claims made in an article from a publisher whose name contains the words typed."""
 
     title = "article's publisher"
     parameter_name = "article_publisher"
+    placeholder = "Publisher name"
 
-    def queryset(self, request, queryset):
-        publisher_id = self.publisher_id()
-        if publisher_id is None:
-            return queryset
-        return queryset.filter(article__publisher_id=publisher_id)
+    def matching(self, queryset, text):
+        return queryset.filter(article__publisher__name__icontains=text)
 
 
-class CitedPublisherFilter(_PublisherFilter):
-    """Claims citing at least one source from this publisher (EXISTS, so no duplicate rows)."""
+class CitedPublisherFilter(SearchListFilter):
+    """Claims citing at least one source from a publisher whose name contains the words typed
+    (EXISTS, so no duplicate rows)."""
 
     title = "cited publisher"
     parameter_name = "cited_publisher"
+    placeholder = "Publisher name"
 
-    def queryset(self, request, queryset):
-        publisher_id = self.publisher_id()
-        if publisher_id is None:
-            return queryset
-        cites = Citation.objects.filter(claim=OuterRef("pk"), source__publisher_id=publisher_id)
+    def matching(self, queryset, text):
+        cites = Citation.objects.filter(claim=OuterRef("pk"), source__publisher__name__icontains=text)
         return queryset.filter(Exists(cites))
 
 
@@ -141,17 +258,41 @@ class ClaimForm(ServiceModelForm):
 
 
 class TransitionForm(forms.Form):
-    status = forms.ChoiceField(label="New status", choices=Status.choices)
+    """The status form: no status chosen in advance, only the moves the signed-in user may
+    make from the claim's current status (``services.claim_moves``), each with its rule."""
+
+    # Every status validates, so the service gives the reason for a move it refuses (a page
+    # left open while the claim moved on); only the allowed moves are offered.
+    status = forms.ChoiceField(label="New status", widget=forms.RadioSelect, choices=Status.choices)
     rationale = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 80, "data-rationale": ""}),
         required=False,
-        help_text="Why the status changes. Required to give or reopen a verdict.",
+        max_length=5000,
+        label="Rationale",
+        help_text="Why the status changes; a verdict, and reopening one, need it.",
     )
 
-    def __init__(self, *args, current: str | None = None, **kwargs):
+    def __init__(self, *args, moves: list[services.TransitionRule] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        if current is not None:
-            self.fields["status"].choices = [(v, label) for v, label in Status.choices if v != current]
+        self.moves = moves or []
+
+    def options(self, stance_counts: dict[str, int]) -> list[dict]:
+        """Each allowed move with its rule and, for a verdict that needs citations of a
+        stance, how many this claim has; the one chosen before an error stays chosen."""
+        chosen = self["status"].value() if self.is_bound else None
+        return [
+            {
+                "value": move.to,
+                "label": Status(move.to).label,
+                "badge": status_badge(move.to),
+                "rule": move.text,
+                "stance": Citation.Stance(move.needs_stance).label if move.needs_stance else "",
+                "have": stance_counts.get(move.needs_stance, 0) if move.needs_stance else None,
+                "checked": chosen == move.to,
+                "is_verdict": move.to in Status.verdicts(),
+            }
+            for move in self.moves
+        ]
 
 
 class BulkTransitionForm(TransitionForm):
@@ -164,35 +305,52 @@ class BulkTransitionForm(TransitionForm):
 # Inlines ------------------------------------------------------------------------------
 
 
-class CitationInline(admin.TabularInline):
+class _FrozenWithVerdict:
+    """Citations of a claim with a verdict are what the verdict was given on: read-only (the
+    services refuse the edits anyway; the page does not offer them)."""
+
+    def has_add_permission(self, request, obj=None):
+        return (obj is None or not obj.has_verdict) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return (obj is None or not obj.has_verdict) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return (obj is None or not obj.has_verdict) and super().has_delete_permission(request, obj)
+
+
+class CitationInline(_FrozenWithVerdict, admin.TabularInline):
+    """The claim's citations. A citation's source never changes (``citation_update``), so it
+    is shown, not offered in a widget that would query once per row."""
+
     model = Citation
     extra = 0
     fields = ("source", "role", "stance", "quote", "locator", "note", "added_by", "added_at")
-    readonly_fields = ("added_by", "added_at")
-    autocomplete_fields = ("source",)
+    readonly_fields = ("source", "added_by", "added_at")
+    verbose_name_plural = "Citations"
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("source", "added_by")
 
-
-class StatusChangeInline(admin.TabularInline):
-    """The history, read-only: rows are written only by ``claim_transition``."""
-
-    model = StatusChange
-    extra = 0
-    can_delete = False
-    fields = ("changed_at", "from_status", "to_status", "rationale", "changed_by")
-    readonly_fields = fields
-    ordering = ("-changed_at", "-id")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("changed_by")
-
     def has_add_permission(self, request, obj=None):
         return False
 
+
+class NewCitationInline(_FrozenWithVerdict, admin.TabularInline):
+    """Rows to add citations, the source found by typing (autocomplete)."""
+
+    model = Citation
+    extra = 0
+    fields = ("source", "role", "stance", "quote", "locator", "note")
+    autocomplete_fields = ("source",)
+    verbose_name = "new citation"
+    verbose_name_plural = "Add citations"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
+
     def has_change_permission(self, request, obj=None):
-        return False
+        return self.has_add_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -247,6 +405,7 @@ class ArticleAdmin(TrashModelAdmin):
     fields = (*services.ARTICLE_FIELDS, "created_by", "created_at", "updated_at")
     readonly_fields = ("created_by", "created_at", "updated_at")
     inlines = (ArticleClaimInline,)
+    Media = ClaimtrackAdminMedia
 
     def get_queryset(self, request):
         live_claims = Count("claims", filter=Q(claims__deleted_at__isnull=True))
@@ -283,21 +442,27 @@ class ArticleAdmin(TrashModelAdmin):
 
 @admin.register(Claim)
 class ClaimAdmin(ConfirmedEquivalentsAdminMixin, TrashModelAdmin):
+    """A claim's change page is the reviewer's evidence page: the quote in its paragraph, the
+    citations with their sources, the provenance, the history and the status form, above the
+    claim's own fields. A claim with a verdict is read-only there, with "Reopen"."""
+
     form = ClaimForm
-    list_display = ("statement_short", "status_badge", "article", "claimant", "citation_count", "last_change")
-    list_filter = ("status", "article", ArticlePublisherFilter, CitedPublisherFilter)
+    list_display = (
+        "statement_short", "status_badge", "article", "claimant", "citation_count", "independent_support",
+        "last_change",
+    )  # fmt: skip
+    list_filter = ("status", ArticleFilter, ArticlePublisherFilter, CitedPublisherFilter)
     list_select_related = ("article",)
     search_fields = ("statement", "quote", "claimant")
     autocomplete_fields = ("article",)
     fields = (
         "article", "statement", "quote", "quote_start", "quote_end", "claimant", "claim_date",
-        "status_badge", "independent_origins", "created_by", "created_at", "updated_at",
+        "status_badge", "created_by", "created_at", "updated_at",
     )  # fmt: skip
-    readonly_fields = (
-        "quote_end", "status_badge", "independent_origins", "created_by", "created_at", "updated_at",
-    )  # fmt: skip
-    inlines = (CitationInline, StatusChangeInline)
+    readonly_fields = ("quote_end", "status_badge", "created_by", "created_at", "updated_at")
+    inlines = (CitationInline, NewCitationInline)
     actions = [*TrashModelAdmin.actions, "move_to_in_review", "transition_selected"]
+    Media = ClaimtrackAdminMedia
 
     def get_queryset(self, request):
         latest_change = (
@@ -306,6 +471,8 @@ class ClaimAdmin(ConfirmedEquivalentsAdminMixin, TrashModelAdmin):
         return (
             super()
             .get_queryset(request)
+            # The list shows an article by its title: its body stays in the database.
+            .defer("search_vector", "article__body", "article__search_vector")
             .annotate(
                 citation_count=citation_count_subquery(),
                 # PostgreSQL's GREATEST skips NULL, so claims without history show updated_at.
@@ -322,33 +489,73 @@ class ClaimAdmin(ConfirmedEquivalentsAdminMixin, TrashModelAdmin):
         )
         return [transition, *super().get_urls()]
 
+    def has_change_permission(self, request, obj=None):
+        """A claim with a verdict is shown read-only: the service refuses its edits until it is
+        reopened, so the page does not offer them."""
+        if obj is not None and obj.has_verdict:
+            return False
+        return super().has_change_permission(request, obj)
+
     # Columns and read-only fields -------------------------------------------------------
 
     @admin.display(description="Statement", ordering="statement")
     def statement_short(self, obj):
-        return str(obj)
+        return format_html(
+            '<span title="{}" data-statement>{}</span>',
+            obj.statement,
+            cut_at_word(obj.statement, STATEMENT_COLUMN_LENGTH),
+        )
 
     @admin.display(description="Status", ordering="status")
     def status_badge(self, obj):
-        if obj.pk is None:
-            return status_badge(obj.status)
-        return format_html(
-            '{} <a href="{}" class="claim-transition-link">Change status</a>',
-            status_badge(obj.status),
-            claim_url(obj, "transition"),
-        )
+        return status_badge(obj.status)
 
     @admin.display(description="Citations", ordering="citation_count")
     def citation_count(self, obj):
         return obj.citation_count
 
-    @admin.display(description="Independent origins")
-    def independent_origins(self, obj):
-        return origins_html(obj)
+    @admin.display(description="Independent support", ordering="independent_support")
+    def independent_support(self, obj):
+        return obj.independent_support
 
     @admin.display(description="Last change", ordering="last_change")
     def last_change(self, obj):
         return obj.last_change
+
+    # The evidence page ------------------------------------------------------------------
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk is not None:
+            context.update(self.evidence_context(request, obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def evidence_context(self, request, claim: Claim, form: "TransitionForm | None" = None) -> dict:
+        """The evidence page's sections; a bounded number of queries, whatever the claim holds."""
+        evidence = selectors.claim_evidence(claim=claim)
+        moves = (
+            services.claim_moves(claim=claim, actor=request.user)
+            if super().has_change_permission(request)
+            else []
+        )
+        if form is None:
+            form = TransitionForm(moves=moves, auto_id="status_%s")
+        entries = claim_history(claim=claim)
+        known = {
+            "article": {evidence.article.pk: evidence.article.title},
+            "source": {citation.source_id: citation.source.title for citation in evidence.citations},
+        }
+        return {
+            "evidence": evidence,
+            "independence": origins_html(claim, provenance=evidence.provenance),
+            "status_form": form,
+            "status_options": form.options(evidence.stance_counts),
+            "can_reopen": claim.has_verdict and Status.IN_REVIEW in {move.to for move in moves},
+            "transition_url": claim_url(claim, "transition"),
+            "history_url": claim_url(claim, "history"),
+            "recent_history": history_rows(entries[:HISTORY_ON_EVIDENCE_PAGE], claim=claim, known=known),
+            "history_count": len(entries),
+            "current_status": status_badge(claim.status),
+        }
 
     # Saving through the services --------------------------------------------------------
 
@@ -413,7 +620,7 @@ class ClaimAdmin(ConfirmedEquivalentsAdminMixin, TrashModelAdmin):
         if not self.has_view_or_change_permission(request, claim):
             raise PermissionDenied
         page = Paginator(claim_history(claim=claim), HISTORY_PAGE_SIZE).get_page(request.GET.get("p"))
-        page.object_list = [history_row(entry) for entry in page.object_list]
+        page.object_list = history_rows(list(page.object_list), claim=claim)
         context = {
             **self.admin_site.each_context(request),
             "title": "History",
@@ -426,13 +633,16 @@ class ClaimAdmin(ConfirmedEquivalentsAdminMixin, TrashModelAdmin):
         return TemplateResponse(request, "admin/claims/claim/history.html", context)
 
     def transition_view(self, request, object_id):
-        """The one page that changes a claim's status; the service decides who may."""
+        """The one page that changes a claim's status (the evidence page's form posts here);
+        the service decides who may. A refusal shows the form again with what was typed."""
         claim = self.get_object(request, unquote(object_id))
         if claim is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        if not self.has_change_permission(request, claim):
+        # Model-wide: a claim with a verdict is read-only, but may still be reopened.
+        if not super().has_change_permission(request):
             raise PermissionDenied
-        form = TransitionForm(request.POST or None, current=claim.status)
+        moves = services.claim_moves(claim=claim, actor=request.user)
+        form = TransitionForm(request.POST or None, moves=moves, auto_id="status_%s")
         if request.method == "POST" and form.is_valid():
             before = claim.status
             try:
@@ -443,7 +653,7 @@ class ClaimAdmin(ConfirmedEquivalentsAdminMixin, TrashModelAdmin):
                     actor=request.user,
                 )
             except Forbidden as error:
-                self.message_user(request, error.message, messages.ERROR)
+                form.add_error("status", error.message)
             except DomainError as error:
                 add_domain_errors(form, error)
             else:
@@ -453,13 +663,12 @@ class ClaimAdmin(ConfirmedEquivalentsAdminMixin, TrashModelAdmin):
                 return HttpResponseRedirect(claim_url(claim))
         context = {
             **self.admin_site.each_context(request),
+            **self.evidence_context(request, claim, form),
             "title": "Change status",
             "subtitle": str(claim),
             "opts": self.opts,
             "original": claim,
-            "current_status": status_badge(claim.status),
             "form": form,
-            "history": selectors.claim_history(claim=claim)[:50],
             "media": self.media + form.media,
         }
         return TemplateResponse(request, "admin/claims/claim/transition.html", context)

@@ -73,3 +73,64 @@ def reanchor(*, old_body: str, new_body: str, quote: str, quote_start: int) -> i
         return quote_start
     found = occurrences(new_body, quote)
     return found[0] if len(found) == 1 else None
+
+
+# Article text that stays what it was ---------------------------------------------------
+
+
+def normalise_text(text: str) -> str:
+    """The one normalisation an article body (and a quote of it) gets, at every door: line
+    endings become ``\\n`` (``\\r\\n`` from a browser's textarea, a lone ``\\r`` from old Mac
+    files). Nothing else changes (no Unicode normalisation, no trimming): any other change
+    would alter characters that someone quoted or counted offsets on."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def normalised_offset(text: str, offset: int, *, end: bool = False) -> int:
+    """Where ``offset`` of ``text`` lands in ``normalise_text(text)``. An offset between the
+    ``\\r`` and ``\\n`` of a pair belongs to the whole pair: before it for a start, after it
+    for an end, so a span never loses half a line break."""
+    if 0 < offset < len(text) and text[offset - 1 : offset + 1] == "\r\n":
+        offset += 1 if end else -1
+    return len(normalise_text(text[:offset]))
+
+
+def normalise_stored_bodies(*, article_model, claim_model, batch_size: int = 500) -> int:
+    """Normalise every stored article body that is not yet normalised (the data migration
+    ``normalise_article_bodies`` runs this), moving each claim's quote and offsets with it so
+    that ``body[quote_start:quote_end] == quote`` still holds. Takes the models as arguments
+    so the migration passes its historical ones. Returns how many articles changed.
+
+    Every row is written by ``save()``, so the history triggers record each change (the
+    caller supplies the history context) and versions move."""
+    changed = 0
+    pending = article_model._base_manager.filter(body__contains="\r").order_by("pk")
+    for article in pending.iterator(chunk_size=batch_size):
+        old = article.body
+        article.body = normalise_text(old)
+        claims = claim_model._base_manager.filter(article_id=article.pk).order_by("pk")
+        for claim in claims:
+            start = normalised_offset(old, claim.quote_start)
+            end = normalised_offset(old, claim.quote_end, end=True)
+            claim.quote_start, claim.quote_end, claim.quote = start, end, article.body[start:end]
+            claim.save(update_fields=["quote_start", "quote_end", "quote", "updated_at"])
+        article.save(update_fields=["body", "updated_at"])
+        changed += 1
+    return changed
+
+
+def quote_in_paragraph(*, body: str, start: int, end: int, limit: int = 1500) -> tuple[str, str, str]:
+    """``(before, quote, after)``: the quote with the rest of its paragraph (the lines it
+    stands on; a paragraph ends at a line break), each side cut to ``limit`` characters at a
+    word, with "…" where it was cut."""
+    first = body.rfind("\n", 0, start) + 1
+    last = body.find("\n", end)
+    last = len(body) if last == -1 else last
+    before, after = body[first:start], body[end:last]
+    if len(before) > limit:
+        cut = before[-limit:]
+        before = "…" + cut[cut.find(" ") + 1 :] if " " in cut else "…" + cut
+    if len(after) > limit:
+        cut = after[:limit]
+        after = (cut[: cut.rfind(" ")] if " " in cut else cut) + "…"
+    return before, body[start:end], after

@@ -7,6 +7,9 @@ context (user, door, URL). The workflow writes ``StatusChange`` rows. This modul
 them back: ``claim_history`` as one list of entries, newest first, and ``claim_as_of`` as
 the claim rebuilt from the snapshots taken at or before a moment.
 
+An article edit that moves a claim's quote writes a claim event whose only changes are the
+offsets, in a context marked ``reanchored_by_article``: it is shown as a re-anchoring.
+
 A transition writes both a ``StatusChange`` and a ``ClaimEvent`` whose only change is the
 status; the two are paired and shown once, as the status change.
 """
@@ -41,6 +44,7 @@ class HistoryKind(models.TextChoices):
     STATUS_CHANGE = "status_change", "Status changed"
     CLAIM_CREATED = "claim_created", "Claim created"
     CLAIM_CHANGED = "claim_changed", "Claim changed"
+    CLAIM_REANCHORED = "claim_reanchored", "Quote re-anchored (article edited)"
     CLAIM_DELETED = "claim_deleted", "Claim deleted"
     CLAIM_RESTORED = "claim_restored", "Claim restored"
     CITATION_ADDED = "citation_added", "Citation added"
@@ -62,6 +66,8 @@ _NOT_SHOWN = frozenset(
     # Derived from citations and sources (claims.provenance), not edited.
     | {"independent_support", "independent_contradiction"}
 )
+# An article edit that moves a claim's quote changes only these (claims.services.article_update).
+_OFFSETS = frozenset({"quote_start", "quote_end"})
 _NOT_SHOWN_ON_CREATE = frozenset({"created_at", "added_at"})
 # Among events at the same instant (one transaction), claim edits came first, then citations.
 _RANK_CLAIM, _RANK_CITATION, _RANK_STATUS, _RANK_LINK = 0, 1, 2, 3
@@ -192,6 +198,8 @@ def claim_history(*, claim: Claim) -> list[HistoryEntry]:
                 kind = HistoryKind.CLAIM_DELETED
             elif "deleted_at" in changes and changes["deleted_at"]["after"] is None:
                 kind = HistoryKind.CLAIM_RESTORED
+            elif changes and changes.keys() <= _OFFSETS and "reanchored_by_article" in metadata:
+                kind = HistoryKind.CLAIM_REANCHORED
             elif changes:
                 kind = HistoryKind.CLAIM_CHANGED
         previous = values

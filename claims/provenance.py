@@ -283,11 +283,13 @@ def _side_html(label: str, groups: list[IndependentOrigin], nodes: dict[int, Pro
     return format_html("<p><strong>{}: {}</strong></p><ul>{}</ul>", label, len(groups), items)
 
 
-def origins_html(claim: Claim):
-    """The claim's independent origins for its admin page, read-only."""
+def origins_html(claim: Claim, *, provenance: ClaimProvenance | None = None):
+    """The claim's independent origins for its admin page, read-only (from ``provenance``
+    when the page already has it)."""
     if claim.pk is None:
         return "—"
-    provenance = claim_provenance(claim=claim)
+    if provenance is None:
+        provenance = claim_provenance(claim=claim)
     nodes = provenance.graph.nodes
     independence = provenance.independence
     return format_html(

@@ -1,11 +1,14 @@
 """Read querysets for articles, claims and citations, with what their serializers need."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Cast, Left
 
+from claims.anchoring import quote_in_paragraph
 from claims.models import Article, Citation, Claim, SameClaimLink, StatusChange
+from claims.provenance import ClaimProvenance, claim_provenance
 from sources.models import Source
 
 SUMMARY_LENGTH = 200
@@ -161,3 +164,48 @@ def trash_list(*, types: list[str] | None = None) -> QuerySet:
     first, *rest = parts
     entries = first.union(*rest, all=True) if rest else first
     return entries.order_by("-deleted_at", "type", "-id")
+
+
+@dataclass
+class ClaimEvidence:
+    """What a reviewer settles a claim from (the admin's evidence page)."""
+
+    claim: Claim
+    article: Article
+    before: str
+    quote: str
+    after: str
+    citations: list[Citation]
+    provenance: ClaimProvenance
+    stance_counts: dict[str, int] = field(default_factory=dict)
+
+
+def claim_evidence(*, claim: Claim) -> ClaimEvidence:
+    """The claim's article (the quote in its paragraph), its citations with their sources and
+    publishers, and its provenance: four queries, however many citations and chains."""
+    article = Article._base_manager.select_related("publisher").get(pk=claim.article_id)
+    before, quote, after = quote_in_paragraph(body=article.body, start=claim.quote_start, end=claim.quote_end)
+    citations = list(
+        Citation.objects.filter(claim_id=claim.pk)
+        .select_related("source__publisher", "added_by")
+        .order_by("added_at", "id")
+    )
+    provenance = claim_provenance(claim=claim)
+    chains = {chain.id: chain.origins for chain in provenance.citations}
+    counts: dict[str, int] = {}
+    for citation in citations:
+        counts[citation.stance] = counts.get(citation.stance, 0) + 1
+        # The sources its chain ends at, other than itself (a source relying on nothing).
+        citation.chain_origins = [
+            provenance.graph.nodes[pk] for pk in chains.get(citation.pk, []) if pk != citation.source_id
+        ]
+    return ClaimEvidence(
+        claim=claim,
+        article=article,
+        before=before,
+        quote=quote,
+        after=after,
+        citations=citations,
+        provenance=provenance,
+        stance_counts=counts,
+    )

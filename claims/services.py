@@ -2,13 +2,15 @@
 through here."""
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+import pghistory
 import pgtrigger
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from claims.anchoring import anchor_quote, reanchor
+from claims.anchoring import anchor_quote, normalise_text, reanchor
 from claims.models import Article, Citation, Claim, SameClaimLink, Status, StatusChange
 from claims.policies import require_may_link_same_claims, require_may_unlink_same_claims
 from config.concurrency import check_version
@@ -43,8 +45,10 @@ def _check_article_url(url: str, *, exclude_id: int | None = None) -> None:
 
 @transaction.atomic
 def article_create(*, created_by: User | None, **fields: Any) -> Article:
-    """Article URLs are stored normalised and unique when present."""
+    """Article URLs are stored normalised and unique when present; the body is stored with
+    ``\n`` line endings (``normalise_text``), and claims' offsets count that stored body."""
     fields["url"] = _normal_url(fields.get("url", ""))
+    fields["body"] = normalise_text(fields.get("body", ""))
     _check_article_url(fields["url"])
     article = Article(created_by=created_by, **fields)
     article.save()
@@ -55,14 +59,26 @@ def article_create(*, created_by: User | None, **fields: Any) -> Article:
 def article_update(*, article: Article, data: dict[str, Any], expected_version: int | None = None) -> Article:
     """An edit of the body keeps every claim anchored: a quote still at its offset stays,
     a quote that now occurs once elsewhere moves, and an edit that loses a quote (or makes
-    it ambiguous) is refused with the claims it would break."""
+    it ambiguous) is refused with the claims it would break.
+
+    The body is compared after normalisation (``normalise_text``), so resending the same
+    text with other line endings changes nothing; an edit that changes no field writes
+    nothing at all (no version raised, no history row, no claim touched). A claim whose
+    quote moves, verdict or not, is re-anchored and its history records it as a
+    re-anchoring (``HistoryKind.CLAIM_REANCHORED``) with the old and new offsets."""
     article = Article.objects.select_for_update().get(pk=article.pk)
     check_version(article, expected_version)
+    data = {field: data[field] for field in ARTICLE_FIELDS if field in data}
     if "url" in data:
         data["url"] = _normal_url(data["url"])
         _check_article_url(data["url"], exclude_id=article.pk)
+    if "body" in data:
+        data["body"] = normalise_text(data["body"])
+    data = {field: value for field, value in data.items() if getattr(article, field) != value}
+    if not data:
+        return article
     moved: list[Claim] = []
-    if "body" in data and data["body"] != article.body:
+    if "body" in data:
         broken = []
         for claim in article.claims.select_for_update().order_by("id"):
             start = reanchor(
@@ -81,12 +97,14 @@ def article_update(*, article: Article, data: dict[str, Any], expected_version: 
                 code="breaks_anchors",
                 extra={"claims": broken},
             )
-    for field in ARTICLE_FIELDS:
-        if field in data:
-            setattr(article, field, data[field])
+    for field, value in data.items():
+        setattr(article, field, value)
     article.save()
-    for claim in moved:
-        claim.save(update_fields=["quote_start", "quote_end", "updated_at"])
+    if moved:
+        # Marks these claim events as re-anchorings by an article edit, not edits of the claim.
+        with pghistory.context(reanchored_by_article=article.pk):
+            for claim in moved:
+                claim.save(update_fields=["quote_start", "quote_end", "updated_at"])
     return article
 
 
@@ -172,6 +190,7 @@ def claim_create(
     """The quote must stand in the article body: offsets are computed when not given and
     checked when given."""
     article = _lock_live_article(article)
+    quote = normalise_text(quote)
     start, end = anchor_quote(body=article.body, quote=quote, quote_start=quote_start, quote_end=quote_end)
     claim = Claim(
         article=article,
@@ -206,10 +225,11 @@ def claims_create_bulk(
     article = _lock_live_article(article)
     built = []
     for index, item in enumerate(claims):
+        quote = normalise_text(item["quote"])
         try:
             start, end = anchor_quote(
                 body=article.body,
-                quote=item["quote"],
+                quote=quote,
                 quote_start=item.get("quote_start"),
                 quote_end=item.get("quote_end"),
             )
@@ -219,7 +239,7 @@ def claims_create_bulk(
             Claim(
                 article=article,
                 statement=item["statement"].strip(),
-                quote=item["quote"],
+                quote=quote,
                 quote_start=start,
                 quote_end=end,
                 claimant=item.get("claimant", "").strip(),
@@ -237,6 +257,8 @@ def claim_update(*, claim: Claim, data: dict[str, Any], expected_version: int | 
     claim = Claim.objects.select_for_update().select_related("article").get(pk=claim.pk)
     check_version(claim, expected_version)
     changes = {field: data[field] for field in CLAIM_FIELDS if field in data}
+    if isinstance(changes.get("quote"), str):
+        changes["quote"] = normalise_text(changes["quote"])
     if not changes:
         return claim
     if claim.has_verdict and any(getattr(claim, f) != v for f, v in changes.items()):
@@ -315,6 +337,48 @@ def _require_role_for(*, actor: User, current: str, target: str) -> None:
         raise Forbidden("Only researchers and reviewers may change a claim's status.")
 
 
+@dataclass(frozen=True)
+class TransitionRule:
+    """What ``claim_transition`` asks of one move, read from the constants it checks."""
+
+    to: str
+    needs_rationale: bool
+    needs_stance: str | None
+
+    @property
+    def text(self) -> str:
+        needs = []
+        if self.needs_stance:
+            stance = Citation.Stance(self.needs_stance).label
+            needs.append(f"at least one citation whose stance is “{stance}”")
+        if self.needs_rationale:
+            needs.append("a rationale")
+        return "Needs " + " and ".join(needs) + "." if needs else "No rationale or citation needed."
+
+
+def transition_rule(*, current: str, to: str) -> TransitionRule:
+    verdicts = Status.verdicts()
+    return TransitionRule(
+        to=to, needs_rationale=to in verdicts or current in verdicts, needs_stance=SUPPORT_NEEDED.get(to)
+    )
+
+
+def claim_moves(*, claim: Claim, actor: User) -> list[TransitionRule]:
+    """The moves ``actor`` may make from the claim's current status (never to the same one),
+    each with what it needs, in the order of ``Status``. Whether the citations a verdict
+    needs are there is checked by ``claim_transition`` when the move is made."""
+    moves = []
+    for status in Status:
+        if status == claim.status:
+            continue
+        try:
+            _require_role_for(actor=actor, current=claim.status, target=status)
+        except Forbidden:
+            continue
+        moves.append(transition_rule(current=claim.status, to=status))
+    return moves
+
+
 @transaction.atomic
 def claim_transition(
     *, claim: Claim, to: str, actor: User, rationale: str = "", expected_version: int | None = None
@@ -334,11 +398,12 @@ def claim_transition(
     if to == current:
         raise Conflict(f"The claim is already {current}.", field="status", code="no_change")
     rationale = rationale.strip()
-    if (to in Status.verdicts() or current in Status.verdicts()) and not rationale:
+    rule = transition_rule(current=current, to=to)
+    if rule.needs_rationale and not rationale:
         raise InvalidInput(
             "A rationale is required to give or reopen a verdict.", field="rationale", code="required"
         )
-    needed = SUPPORT_NEEDED.get(to)
+    needed = rule.needs_stance
     if needed and not claim.citations.filter(stance=needed).exists():
         raise Conflict(
             f"'{to}' needs at least one citation whose stance is '{needed}'.",

@@ -384,8 +384,9 @@ def test_admin_history_page_query_count(reviewer_admin, researcher, django_asser
         CitationFactory(claim=claim)
     walk(claim, researcher, size)
     # Session, user, the claim, the user's permissions (two), then the claim's events, its
-    # citations' events, its status changes, its same-claim links' events and the usernames.
-    with django_assert_num_queries(10):
+    # citations' events, its status changes, its same-claim links' events and the usernames;
+    # then the titles of the article and the sources named in the entries.
+    with django_assert_num_queries(12):
         response = admin_history(reviewer_admin, claim)
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == 1 + 2 * size
