@@ -234,8 +234,13 @@ function setUpRecording(root, body, form, state, enhanceFilter) {
     showMessage(message, "", "info");
     field("statement").focus({ preventScroll: true });
   };
+  let handled = "";
   const onSelect = () => {
     const picked = selectionInBody(body);
+    // The same selection is read once: a click on the form must not fill it in again.
+    const key = picked ? picked.refused || `${picked.start}:${picked.end}` : "";
+    if (key === handled) return;
+    handled = key;
     if (!picked) return;
     if (picked.refused) {
       showMessage(message, picked.refused, "refused");
@@ -248,8 +253,21 @@ function setUpRecording(root, body, form, state, enhanceFilter) {
     }
     open(picked);
   };
-  document.addEventListener("mouseup", () => setTimeout(onSelect, 0));
-  document.addEventListener("keyup", (event) => event.shiftKey && onSelect());
+  // A mouse selection is read when the button is released; one made otherwise (the keyboard,
+  // a touch screen) once it has stopped changing for a moment.
+  let pressed = false;
+  let settle = null;
+  document.addEventListener("pointerdown", () => {
+    pressed = true;
+  });
+  document.addEventListener("pointerup", (event) => {
+    pressed = false;
+    if (!panel.contains(event.target)) setTimeout(onSelect, 0);
+  });
+  document.addEventListener("selectionchange", () => {
+    clearTimeout(settle);
+    if (!pressed) settle = setTimeout(onSelect, 250);
+  });
   cancel.addEventListener("click", () => {
     panel.hidden = true;
     clearErrors(form, formError);
