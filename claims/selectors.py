@@ -3,8 +3,9 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, Value
-from django.db.models.functions import Cast, Left
+from django.contrib.postgres.aggregates import StringAgg
+from django.db.models import CharField, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import MD5, Cast, Coalesce, Concat, Left
 
 from claims.anchoring import quote_in_paragraph
 from claims.models import Article, Citation, Claim, SameClaimLink, StatusChange
@@ -37,6 +38,41 @@ def article_list() -> QuerySet[Article]:
         live_articles()
         .select_related("publisher", "created_by")
         .annotate(claim_count=Count("claims", filter=Q(claims__deleted_at__isnull=True)))
+    )
+
+
+def _claims_state() -> Coalesce:
+    """A digest of the (id, version) of an article's live claims. Any change to a claim (an
+    edit, a transition, a citation added or changed, the trash) raises its version, and a
+    claim added or trashed changes the set, so the digest changes with whatever the article's
+    page shows of its claims."""
+    pairs = Concat(Cast("id", CharField()), Value(":"), Cast("version", CharField()))
+    digest = (
+        live_claims()
+        .filter(article=OuterRef("pk"))
+        .order_by()
+        .values("article")
+        .annotate(state=Left(MD5(StringAgg(pairs, delimiter=",", order_by="id")), 12))
+        .values("state")
+    )
+    return Coalesce(Subquery(digest, output_field=CharField()), Value(""))
+
+
+def article_detail() -> QuerySet[Article]:
+    """One article as read alone: with ``claims_state`` for its ETag (claims.views); empty
+    while the article has no live claims."""
+    return article_list().annotate(claims_state=_claims_state())
+
+
+def article_claims_for_reading(*, article: Article) -> QuerySet[Claim]:
+    """The article's live claims in body order, with the columns its reading view shows and
+    their ``citation_count``: one query whatever their number."""
+    return (
+        live_claims()
+        .filter(article=article)
+        .only("id", "article_id", "statement", "quote", "quote_start", "quote_end", "claimant", "status")
+        .annotate(citation_count=Count("citations"))
+        .order_by("quote_start", "-quote_end", "id")
     )
 
 

@@ -14,6 +14,7 @@ from claims.matching_serializers import ClaimCreatedSerializer
 from claims.matching_views import ClaimMatchingMixin
 from claims.provenance import ClaimProvenanceSerializer, claim_provenance
 from claims.same_claim_views import ClaimSameAsMixin
+from claims.reading import reading_panel
 from claims.serializers import (
     ArticleSerializer,
     ArticleWriteSerializer,
@@ -24,7 +25,7 @@ from claims.serializers import (
     ClaimWriteSerializer,
     TransitionSerializer,
 )
-from config.concurrency import expected_version, requires_version
+from config.concurrency import etag_for, expected_version, requires_version
 from config.idempotency import idempotent
 from config.pagination import KeysetPagination, PageNumberPagination
 from config.permissions import ReviewersOnly
@@ -53,7 +54,28 @@ class ArticleViewSet(ServiceModelViewSet):
     ordering = ["-created_at", "-id"]
 
     def get_queryset(self):
-        return selectors.article_list()
+        if self.action == "list":
+            return selectors.article_list()
+        return selectors.article_detail()
+
+    def get_object(self):
+        # The reading panel shows the article the page read: read once per request.
+        if self.request.method != "GET":
+            return super().get_object()
+        if getattr(self, "_article", None) is None:
+            self._article = super().get_object()
+        return self._article
+
+    def etag(self, instance) -> str:
+        # The article's page shows its claims: their changes change its ETag (writes still
+        # check the article's own version).
+        return etag_for(instance, state=instance.claims_state)
+
+    def browsable_panels(self, *, request, response) -> list[dict]:
+        """The reading view above an article's JSON in the browsable API."""
+        if self.action != "retrieve" or response.status_code != 200:
+            return []
+        return [reading_panel(article=self.get_object(), user=request.user)]
 
     def perform_service_create(self, data):
         return services.article_create(created_by=self.request.user, **data)

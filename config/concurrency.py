@@ -1,6 +1,10 @@
 """Optimistic concurrency: every change names the version it was based on.
 
-A versioned record's ETag is ``"<model>-<id>-v<version>"``. A ``PUT``, ``PATCH``, ``DELETE``
+A versioned record's ETag is ``"<model>-<id>-v<version>"``. A record whose representation also
+shows other records (an article's page shows its claims) adds a digest of their state:
+``"article-4-v3.c<digest>"``, so a client revalidating with ``If-None-Match`` sees them change.
+The digest counts for reads only: a write names the record's own version, so ``If-Match``
+with an older digest but the current version is accepted. A ``PUT``, ``PATCH``, ``DELETE``
 or transition names the version it was based on with ``If-Match: <ETag>`` or ``version`` in
 the body; the service compares it with the locked row (``check_version``). Rules:
 
@@ -25,8 +29,10 @@ MAX_VERSION = 2_147_483_647
 _TAG = re.compile(r'^(?:W/)?"([^"]*)"$')
 
 
-def etag_for(instance: models.Model) -> str:
-    return f'"{instance._meta.model_name}-{instance.pk}-v{instance.version}"'
+def etag_for(instance: models.Model, *, state: str | None = None) -> str:
+    """The record's ETag; ``state`` is the digest of what else its representation shows."""
+    suffix = f".c{state}" if state else ""
+    return f'"{instance._meta.model_name}-{instance.pk}-v{instance.version}{suffix}"'
 
 
 def version_field() -> serializers.IntegerField:
@@ -88,8 +94,8 @@ def _if_match_version(request, instance: models.Model) -> int | None:
             field=IF_MATCH,
         )
     prefix = f"{instance._meta.model_name}-{instance.pk}-v"
-    number = tags[0].removeprefix(prefix)
-    if number == tags[0] or not number.isdigit() or not number.isascii():
+    number, _dot, _state = tags[0].removeprefix(prefix).partition(".")
+    if not tags[0].startswith(prefix) or not number.isdigit() or not number.isascii():
         raise PreconditionFailed(
             f"{IF_MATCH} names another record than this {instance._meta.verbose_name}; "
             f"its ETag is {etag_for(instance)}.",
@@ -130,12 +136,12 @@ def expected_version(request, instance: models.Model) -> int:
     return version
 
 
-def not_modified(request, instance: models.Model) -> bool:
+def not_modified(request, current_etag: str) -> bool:
     """``If-None-Match`` names the record's current ETag (weak comparison; ``*`` matches)."""
     header = request.headers.get(IF_NONE_MATCH, "").strip()
     if not header:
         return False
     if header == "*":
         return True
-    current = etag_for(instance).strip('"')
+    current = current_etag.strip('"')
     return current in (_opaque_tags(header) or ())

@@ -38,21 +38,27 @@ class ServiceModelViewSet(
             return self.write_serializer_class
         return self.read_serializer_class
 
+    def etag(self, instance) -> str:
+        """The ETag of ``instance`` as this viewset shows it. A viewset whose representation
+        shows other records too overrides it to add their state (``etag_for(state=…)``)."""
+        return etag_for(instance)
+
     def read_response(self, instance, status_code: int = status.HTTP_200_OK, headers=None) -> Response:
         fresh = self.get_queryset().get(pk=instance.pk)
         serializer = self.read_serializer_class(fresh, context=self.get_serializer_context())
         return Response(
-            serializer.data, status=status_code, headers={"ETag": etag_for(fresh), **(headers or {})}
+            serializer.data, status=status_code, headers={"ETag": self.etag(fresh), **(headers or {})}
         )
 
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
-        if not_modified(request, instance):
+        etag = self.etag(instance)
+        if not_modified(request, etag):
             response = HttpResponseNotModified()
-            response["ETag"] = etag_for(instance)
+            response["ETag"] = etag
             return response
         serializer = self.get_serializer(instance)
-        return Response(serializer.data, headers={"ETag": etag_for(instance)})
+        return Response(serializer.data, headers={"ETag": etag})
 
     @idempotent
     def create(self, request, *args, **kwargs):

@@ -19,10 +19,18 @@ def error_fields(body: dict) -> list:
 
 
 def etag(instance) -> str:
-    """The record's current ETag, its version read from the database (not from ``instance``)."""
+    """The record's current ETag, its version read from the database (not from ``instance``);
+    an article's carries the digest of its claims (claims.selectors.article_detail)."""
+    from claims.models import Article
+    from claims.selectors import article_detail
+
     model = type(instance)
     version = model._base_manager.filter(pk=instance.pk).values_list("version", flat=True).get()
-    return f'"{model._meta.model_name}-{instance.pk}-v{version}"'
+    suffix = ""
+    if model is Article:
+        state = article_detail().filter(pk=instance.pk).values_list("claims_state", flat=True).first()
+        suffix = f".c{state}" if state else ""
+    return f'"{model._meta.model_name}-{instance.pk}-v{version}{suffix}"'
 
 
 def if_match(instance) -> dict:
