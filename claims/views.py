@@ -13,8 +13,8 @@ from claims.history import claim_as_of, claim_history, parse_as_of
 from claims.matching_serializers import ClaimCreatedSerializer
 from claims.matching_views import ClaimMatchingMixin
 from claims.provenance import ClaimProvenanceSerializer, claim_provenance
-from claims.same_claim_views import ClaimSameAsMixin
 from claims.reading import reading_panel
+from claims.same_claim_views import ClaimSameAsMixin
 from claims.serializers import (
     ArticleSerializer,
     ArticleWriteSerializer,
