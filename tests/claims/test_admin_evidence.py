@@ -285,9 +285,10 @@ def test_evidence_page_query_count_does_not_grow(reviewer_admin, django_assert_n
     evidence_page(reviewer_admin, claim)  # the first request also fills Django's content-type cache
     # Session, user, the claim, permissions (two), the inline's citations, the article, the
     # citations with sources and publishers, the provenance (two, the second with the
-    # history context), the role check, the history (three: the names it needs are on the
-    # page already), the article picker's selected option.
-    with django_assert_num_queries(15):
+    # history context), the role check, the history (four, same-claim links' events included:
+    # the names it needs are on the page already), the article picker's selected option, the
+    # confirmed equivalents.
+    with django_assert_num_queries(17):
         response = evidence_page(reviewer_admin, claim)
     assert response.status_code == 200
     assert len(response.context["evidence"].citations) == size
