@@ -1,5 +1,8 @@
 """Read querysets for articles, claims and citations, with what their serializers need."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.db.models import CharField, Count, F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Cast, Left
 
@@ -76,14 +79,18 @@ def claim_history(*, claim: Claim) -> QuerySet[StatusChange]:
     )
 
 
-TRASH_TYPES = {"article": (Article, "title"), "claim": (Claim, "statement"), "source": (Source, "title")}
+TRASH_TYPES: dict[str, tuple[type[Article | Claim | Source], str]] = {
+    "article": (Article, "title"),
+    "claim": (Claim, "statement"),
+    "source": (Source, "title"),
+}
 
 
-def trash_list(*, types: list[str] | None = None) -> QuerySet:
+def trash_list(*, types: list[str] | None = None) -> QuerySet[Any, Mapping[str, object]]:
     """What is in the trash, newest deletion first: one row per record, as dicts with
     ``type``, ``id``, ``label`` (title or statement, cut short), ``deleted_at`` and
     ``deleted_by_name``, read in one query whatever the number of rows."""
-    parts = []
+    parts: list[QuerySet[Any, Mapping[str, object]]] = []
     for name, (model, text_field) in TRASH_TYPES.items():
         if types and name not in types:
             continue
