@@ -1,14 +1,19 @@
 # Two commands for a fresh machine with Python 3.11+:
 #   make run   set up, load the demo and serve on http://127.0.0.1:8000
-#   make test  set up and run the whole check
+#   make test  set up and run the whole check (no Redis, no browser needed)
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+PYTEST := $(VENV)/bin/pytest
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pytest-xdist processes for make test; each has its own test database (test_<name>_gw0, ...).
+TEST_WORKERS ?= auto
+# Extra pytest arguments for make test, e.g. PYTEST_ARGS='--ignore=tests/fuzz --durations=30'.
+PYTEST_ARGS ?=
 
-.PHONY: run serve test test-server test-browser lint fuzz bench slowclients clean
+.PHONY: run serve test test-server test-redis test-browser lint typecheck fuzz bench slowclients clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
@@ -36,20 +41,32 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-test: lint
+# mypy with django-stubs and djangorestframework-stubs; how strict, where: [tool.mypy] in pyproject.toml.
+# The settings are imported, never connected to: any DATABASE_URL will do.
+typecheck: $(STAMP)
+	DEBUG=1 DATABASE_URL=postgres://typecheck@127.0.0.1/typecheck $(VENV)/bin/mypy
+
+test: lint typecheck
 	DEBUG=1 $(PY) manage.py check
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	DEBUG=1 $(PY) manage.py spectacular --validate --fail-on-warn --file $(VENV)/openapi-check.yaml
-	$(VENV)/bin/pytest
+	$(PYTEST) -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+# The tests that need a Redis server (marked redis; make test leaves them out): the one at
+# CLAIMTRACK_TEST_REDIS_URL, redis://127.0.0.1:6379/15 unless set. No Redis there: they fail.
+test-redis: $(STAMP)
+	CLAIMTRACK_REDIS_TESTS=1 $(PYTEST) -m redis -p no:cacheprovider
 
 # The browser tests (tests/browser): need Chromium and its driver
 # (apt-get install -y chromium chromium-driver). Screenshots land in var/screenshots/.
 test-browser: $(STAMP)
 	CLAIMTRACK_BROWSER_TESTS=1 $(VENV)/bin/pytest tests/browser -p no:cacheprovider
 
-# The schema fuzzing that make test runs with a few examples per operation, at length.
+# The schema fuzzing that make test runs with a few examples per operation, at length: more
+# generated cases and schemathesis's coverage phase (tests/fuzz/test_schema_fuzz.py).
 fuzz: $(STAMP)
-	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} $(VENV)/bin/pytest tests/fuzz -p no:cacheprovider
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} FUZZ_COVERAGE=$${FUZZ_COVERAGE:-1} \
+		$(PYTEST) tests/fuzz -n $(TEST_WORKERS) -p no:cacheprovider
 
 # The benchmark (benchmarks/README.md): the production server (uvicorn) + PostgreSQL (DATABASE_URL or the embedded
 # server's claimtrack_bench) driven by wrk; needs wrk (apt-get install -y wrk).

@@ -1,7 +1,8 @@
 """Read querysets for articles, claims and citations, with what their serializers need."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.db.models import CharField, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
@@ -176,14 +177,18 @@ def confirmed_equivalents(*, claim_ids: Iterable[int]) -> dict[int, set[int]]:
     return equivalents
 
 
-TRASH_TYPES = {"article": (Article, "title"), "claim": (Claim, "statement"), "source": (Source, "title")}
+TRASH_TYPES: dict[str, tuple[type[Article | Claim | Source], str]] = {
+    "article": (Article, "title"),
+    "claim": (Claim, "statement"),
+    "source": (Source, "title"),
+}
 
 
-def trash_list(*, types: list[str] | None = None) -> QuerySet:
+def trash_list(*, types: list[str] | None = None) -> QuerySet[Any, Mapping[str, object]]:
     """What is in the trash, newest deletion first: one row per record, as dicts with
     ``type``, ``id``, ``label`` (title or statement, cut short), ``deleted_at`` and
     ``deleted_by_name``, read in one query whatever the number of rows."""
-    parts = []
+    parts: list[QuerySet[Any, Mapping[str, object]]] = []
     for name, (model, text_field) in TRASH_TYPES.items():
         if types and name not in types:
             continue

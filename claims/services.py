@@ -1,6 +1,7 @@
 """Every write to articles, claims, citations, same-claim links and verification status goes
 through here."""
 
+import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,12 +25,14 @@ from config.trash import (
     require_superuser,
     take_out_of_trash,
 )
+from sources.models import Source
 from sources.services import _normal_url, require_live_sources, require_unique_url
 
 ARTICLE_FIELDS = ("title", "url", "byline", "publisher", "published_on", "language", "body")
 CLAIM_FIELDS = ("article", "statement", "quote", "quote_start", "quote_end", "claimant", "claim_date")
 CITATION_EDITABLE = ("role", "stance", "quote", "locator", "note")
-SUPPORT_NEEDED = {
+# Keyed by status value (Status members are those strings).
+SUPPORT_NEEDED: dict[str, str] = {
     Status.VERIFIED: Citation.Stance.SUPPORTS,
     Status.PARTLY_VERIFIED: Citation.Stance.SUPPORTS,
     Status.REFUTED: Citation.Stance.CONTRADICTS,
@@ -185,7 +188,7 @@ def claim_create(
     quote_start: int | None = None,
     quote_end: int | None = None,
     claimant: str = "",
-    claim_date=None,
+    claim_date: datetime.date | None = None,
 ) -> Claim:
     """The quote must stand in the article body: offsets are computed when not given and
     checked when given."""
@@ -433,7 +436,7 @@ def _check_verdict_still_holds(claim: Claim, *, without: Citation | None, stance
         )
 
 
-def _check_citation_unique(*, claim: Claim, source, role: str, exclude_id: int | None = None) -> None:
+def _check_citation_unique(*, claim: Claim, source: Source, role: str, exclude_id: int | None = None) -> None:
     clash = Citation.objects.filter(claim=claim, source=source, role=role)
     if exclude_id is not None:
         clash = clash.exclude(pk=exclude_id)
@@ -451,7 +454,7 @@ def _check_citation_unique(*, claim: Claim, source, role: str, exclude_id: int |
 def citation_add(
     *,
     claim: Claim,
-    source,
+    source: Source,
     role: str,
     stance: str,
     added_by: User | None,

@@ -14,20 +14,31 @@ and moved its cursor past it would miss 10 for ever. So each row also records ``
 (64-bit, never wrapping) id of the transaction that wrote it, and the feed
 
 1. is ordered by the position ``(txid, id)``;
-2. returns only rows below a *horizon* ``H`` computed from a snapshot ``S`` of the database:
+2. returns only rows below a *horizon* ``H`` computed from two snapshots of the database, ``S``
+   and then ``S2``, with the server's sessions (``pg_stat_activity``) read in between:
    ``H`` is the smallest of ``xmax(S)`` (every transaction id from it up is unassigned or still
-   running), the ids in ``xip(S)`` (transactions running when ``S`` was taken) except those
-   known to belong to a session connected to *another database* of the same server (they cannot
-   write to our tables), and the reading transaction's own id if it has one;
+   running), the ids in ``xip(S)`` (transactions running when ``S`` was taken) that are still
+   in ``xip(S2)``, except those seen to belong to a session connected to *another database* of
+   the same server (they cannot write to our tables), and the reading transaction's own id if
+   it has one;
 3. resumes strictly after the position given as ``since``.
+
+Only transactions running at both snapshots can matter: one that ended before ``S2`` is final in
+every later snapshot, the page's included. And each of those was running while the sessions
+were read, so whether it belongs to another database is known. (With one snapshot, a
+transaction of another database that ended between the snapshot and the read of the sessions
+was counted as ours: it held the feed back for that read, and could even pull ``H`` below a
+position already handed out, which was then refused. Parallel test runs, one database per
+worker on one server, hit that often.)
 
 Guarantee: every change that is or will ever be committed is returned exactly once, in the same
 order to every reader. Proof. Take a row with ``txid = t < H``. As ``t < xmax(S)``, the
-transaction ``t`` was either finished when ``S`` was taken (not in ``xip(S)``, not our own), or
-running in another database (then it wrote no row here), because every other case puts ``H <= t``.
-A finished transaction either committed (its rows are visible in ``S`` and in every later
-snapshot) or aborted (its rows are never visible). So the set of rows below ``H`` is final: no
-row with ``txid < H`` can appear later. A page returns the rows below ``H`` after ``since`` in
+transaction ``t`` was either finished when ``S`` was taken (not in ``xip(S)``, not our own),
+finished when ``S2`` was taken (not in ``xip(S2)``), or running in another database (then it
+wrote no row here), because every other case puts ``H <= t``. A finished transaction either
+committed (its rows are visible in ``S2`` and in every later snapshot) or aborted (its rows are
+never visible). So the set of rows below ``H`` is final: no row with ``txid < H`` can appear
+later. A page returns the rows below ``H`` after ``since`` in
 position order and hands out the position of its last row ``p``, which is below ``H``; any row
 at or before ``p`` was therefore already visible and, by induction over the pages, returned
 once. Rows after ``p`` come with later pages (``(txid, id) > p``): none is repeated. A
@@ -176,31 +187,53 @@ START = Position(0, 0)
 
 # Reading ----------------------------------------------------------------------------------
 
-# The horizon (see the module docstring), and whether ``since`` names a change below it.
+# The horizon (see the module docstring) in two statements, so two snapshots. The first: the
+# snapshot's xmax, and the transactions running in it that are not seen to be in another
+# database (the sessions are read after the statement's snapshot is taken).
+RUNNING_SQL = """
+WITH snapshot AS (SELECT pg_current_snapshot() AS s)
+SELECT
+    pg_snapshot_xmax(s)::text,
+    ARRAY(
+        SELECT running::text
+        FROM pg_snapshot_xip(s) AS running
+        WHERE NOT EXISTS (
+            SELECT 1 FROM pg_stat_activity AS session
+            WHERE session.backend_xid = running::xid
+              AND session.datid IS NOT NULL
+              AND session.datid <> (SELECT oid FROM pg_database WHERE datname = current_database())
+        )
+    )
+FROM snapshot
+"""
+# The second: the horizon, keeping of those only the ones still running in a new snapshot, and
+# whether ``since`` names a change below it.
 HORIZON_SQL = """
-WITH snapshot AS (SELECT pg_current_snapshot() AS s),
-horizon AS (
+WITH horizon AS (
     SELECT LEAST(
-        pg_snapshot_xmax(s),
+        %(xmax)s::xid8,
         pg_current_xact_id_if_assigned(),
         (
             SELECT min(running)
-            FROM pg_snapshot_xip(s) AS running
-            WHERE NOT EXISTS (
-                SELECT 1 FROM pg_stat_activity AS session
-                WHERE session.backend_xid = running::xid
-                  AND session.datid IS NOT NULL
-                  AND session.datid <> (SELECT oid FROM pg_database WHERE datname = current_database())
-            )
+            FROM pg_snapshot_xip(pg_current_snapshot()) AS running
+            WHERE running = ANY(%(running)s::text[]::xid8[])
         )
     ) AS h
-    FROM snapshot
 )
 SELECT
     h::text,
-    %s::xid8 < h AND EXISTS (SELECT 1 FROM config_change WHERE txid = %s::xid8 AND id = %s)
+    %(txid)s::xid8 < h AND EXISTS (SELECT 1 FROM config_change WHERE txid = %(txid)s::xid8 AND id = %(id)s)
 FROM horizon
 """
+
+
+def running_transactions() -> tuple[str, list[str]]:
+    """The first look of :func:`change_horizon`: ``xmax`` of a snapshot, and the transactions
+    running in it that may be writing to this database."""
+    with connections[PRIMARY].cursor() as cursor:
+        cursor.execute(RUNNING_SQL)
+        xmax, running = cursor.fetchone()
+    return xmax, list(running)
 
 
 @dataclass(frozen=True)
@@ -212,8 +245,11 @@ class ChangePage:
 
 def change_horizon(*, since: Position) -> tuple[int, bool]:
     """The feed's horizon on the primary, and whether ``since`` is a position below it."""
+    xmax, running = running_transactions()
     with connections[PRIMARY].cursor() as cursor:
-        cursor.execute(HORIZON_SQL, [str(since.txid), str(since.txid), since.id])
+        cursor.execute(
+            HORIZON_SQL, {"xmax": xmax, "running": running, "txid": str(since.txid), "id": since.id}
+        )
         horizon, known = cursor.fetchone()
     return int(horizon), bool(known)
 

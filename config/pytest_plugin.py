@@ -1,7 +1,12 @@
 """Loaded with ``-p`` so it runs before pytest-django configures Django.
 
 A rootdir ``conftest.py`` runs too late to set ``DATABASE_URL``: pytest-django reads
-the settings first. This hook is ``tryfirst`` and so runs early enough.
+the settings first. This hook is ``tryfirst`` and so runs early enough. Under pytest-xdist the
+controller runs it first, so its embedded server (and ``DATABASE_URL``) is the workers' too;
+pytest-django gives each worker a test database of its own (``test_<name>_gw0``, …).
+
+Tests marked ``redis`` need a Redis server: they are deselected unless
+``CLAIMTRACK_REDIS_TESTS=1`` (``make test-redis``), so ``make test`` needs no Redis.
 """
 
 import os
@@ -20,8 +25,12 @@ def pytest_load_initial_conftests(early_config, parser, args):
     ensure_database_url()
 
 
+REDIS_TESTS = "CLAIMTRACK_REDIS_TESTS"
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config):
+
     # The manifest storage used with DEBUG off needs collectstatic, which tests do not run
     # (Django's advice for tests); WhiteNoise serves the files from the app finders instead.
     from django.conf import settings
@@ -30,3 +39,12 @@ def pytest_configure(config):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get(REDIS_TESTS, "") not in ("", "0"):
+        return
+    deselected = [item for item in items if item.get_closest_marker("redis")]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if not item.get_closest_marker("redis")]

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import QuerySet
 from django.db.models.functions import Lower
 
 from config.concurrency import check_version
@@ -103,7 +104,9 @@ def publisher_delete(*, publisher: Publisher, expected_version: int | None = Non
     publisher.delete()
 
 
-def require_unique_url(queryset, url: str, *, label: str, exclude_id: int | None = None) -> None:
+def require_unique_url(
+    queryset: QuerySet[Any], url: str, *, label: str, exclude_id: int | None = None
+) -> None:
     """A normalised URL names one record (a trashed one included, so a restore never
     clashes); 409 ``duplicate`` with the id of the record that has it."""
     if not url:
@@ -219,11 +222,11 @@ def source_blockers(source: Source) -> dict[str, list[int]]:
     }
 
 
-def _citing_claim_ids(citations) -> list[int]:
+def _citing_claim_ids(citations: QuerySet[Any]) -> list[int]:
     return list(citations.order_by("claim_id").values_list("claim_id", flat=True).distinct()[:200])
 
 
-def _dependent_ids(links) -> list[int]:
+def _dependent_ids(links: QuerySet[SourceReliance]) -> list[int]:
     return list(links.order_by("source_id").values_list("source_id", flat=True)[:200])
 
 

@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 
 from claims import services as claim_services
 from claims.models import Article, Citation, Claim, SameClaimLink, Status, StatusChange
+from config import changes
 from config.changes import Change, ChangeType, Position
 from sources.models import Publisher, Source, SourceReliance
 from tests.factories import (
@@ -511,8 +512,8 @@ def test_a_page_takes_the_same_queries_whatever_its_length(
         with transaction.atomic():
             claim = ClaimFactory()
             Claim.objects.filter(pk=claim.pk).update(deleted_at=F("created_at"))  # hidden, in the trash
-    # horizon, page, and one read per type (sources and claims prefetch a list each)
-    with django_assert_num_queries(2 + 10):
+    # the horizon's two looks, page, and one read per type (sources and claims prefetch a list each)
+    with django_assert_num_queries(3 + 10):
         body = page(researcher_client, page_size=200)
     assert {entry["type"] for entry in body["results"]} == set(ChangeType.values)
     assert len(body["results"]) >= 12 * rounds
@@ -556,6 +557,59 @@ def test_a_change_committed_after_an_open_transaction_waits_for_it(working_group
 
     entries, _ = walk(researcher_client, since=since, page_size=1)
     assert summary(entries) == [
+        ("publisher", held[0].pk, "created"),
+        ("publisher", committed.pk, "created"),
+    ]
+
+
+def test_a_transaction_that_ends_while_the_horizon_is_computed_holds_nothing(
+    working_groups, researcher_client, monkeypatch
+):
+    """Running at the horizon's first look, committed before its second: it is final for the
+    page, so its change is in this very page (with one look it held the feed back, which is what
+    made parallel test runs fail whenever another worker's transaction ended at that moment)."""
+    before = PublisherFactory(name="Before")
+    written, release, done = threading.Event(), threading.Event(), threading.Event()
+    held: list[Publisher] = []
+    held_txids: list[str] = []
+
+    def transaction_a():
+        try:
+            with transaction.atomic():
+                held.append(PublisherFactory(name="Ends in between"))
+                held_txids.append(str(Change.objects.get(type="publisher", object_id=held[0].pk).txid))
+                written.set()
+                assert release.wait(timeout=30)
+        finally:
+            connection.close()
+            done.set()
+
+    first_look = changes.running_transactions
+    seen: list[list[str]] = []
+
+    def first_look_then_commit():
+        xmax, running = first_look()
+        seen.append(running)
+        release.set()
+        assert done.wait(timeout=30)
+        return xmax, running
+
+    thread = threading.Thread(target=transaction_a)
+    thread.start()
+    try:
+        assert written.wait(timeout=30)
+        # B commits after A took its id, so A is among the running ones below the snapshot's xmax.
+        committed = PublisherFactory(name="Committed")
+        monkeypatch.setattr(changes, "running_transactions", first_look_then_commit)
+        body = page(researcher_client)
+    finally:
+        release.set()
+        thread.join(timeout=30)
+    assert not thread.is_alive()
+
+    assert held_txids[0] in seen[0]  # it was running at the first look
+    assert summary(body["results"]) == [
+        ("publisher", before.pk, "created"),
         ("publisher", held[0].pk, "created"),
         ("publisher", committed.pk, "created"),
     ]

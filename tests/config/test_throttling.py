@@ -14,6 +14,7 @@ import uuid
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+import redis
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import connection
@@ -30,7 +31,8 @@ from tests.helpers import assert_error
 
 PASSWORD = "correct horse battery staple"  # set by UserFactory
 NO_LIMITS = {"user": None, "anon": None, "login_address": None, "login_username": None}
-REDIS_URL = "redis://127.0.0.1:6379/15"  # a database number of its own, keys under a test prefix
+# A database number of its own, keys under a test prefix. The Redis test runs by `make test-redis`.
+REDIS_URL = os.environ.get("CLAIMTRACK_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 @pytest.fixture
@@ -248,6 +250,14 @@ def request_from_another_process(user_pk: int, rate: str, extra_env: dict[str, s
 @pytest.fixture
 def redis_cache(settings):
     """The Redis cache of CI and this machine; unreachable Redis fails the test, never skips it."""
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=5).ping()
+    except redis.RedisError as exc:
+        pytest.fail(
+            f"make test-redis needs a Redis server at {REDIS_URL} (set CLAIMTRACK_TEST_REDIS_URL "
+            f"for another): {exc}",
+            pytrace=False,
+        )
     prefix = f"claimtrack-test-{uuid.uuid4().hex}"
     settings.CACHES = {
         "default": {
@@ -283,6 +293,7 @@ def test_database_cache_counts_are_shared_between_processes(rates):
         cache.clear()  # the cache table is not emptied between transactional tests
 
 
+@pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
 def test_redis_counts_are_shared_between_processes(rates, redis_cache):
     exhaust_and_check_second_process(rates, {"REDIS_URL": REDIS_URL, "CACHE_KEY_PREFIX": redis_cache})

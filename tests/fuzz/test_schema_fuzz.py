@@ -1,19 +1,30 @@
 """The API fuzzed against its own OpenAPI schema with schemathesis.
 
 Every operation, as a researcher and as a reviewer: no 5xx, every status code and content
-type documented, every body conforming to its schema. Bounded by FUZZ_EXAMPLES (per
-operation and role) so the suite stays fast; `make fuzz` runs a longer campaign.
+type documented, every body conforming to its schema.
+
+How much runs is set by two variables, so the suite stays fast and `make fuzz` goes long:
+
+- ``FUZZ_EXAMPLES`` (default 5): the generated cases per operation and role, besides the few
+  examples the schema itself gives. tests/fuzz/conftest.py fails the run if an operation gets
+  more, so the bound holds whatever schemathesis adds.
+- ``FUZZ_COVERAGE=1`` (set by `make fuzz`): also schemathesis's coverage phase, a fixed set of
+  boundary and invalid values derived from the schema (thousands of cases per role), which no
+  ``max_examples`` bounds: it reaches Hypothesis as explicit examples.
+
+The demo data is loaded once for the module; each case runs inside the test's savepoint, so
+what one case writes is gone before the next.
 """
 
 import json
-import os
 
 import pytest
 import schemathesis
 from django.core.management import call_command
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
+from django.test import override_settings
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, Phase
 from hypothesis import settings as hypothesis_settings
@@ -22,9 +33,7 @@ from schemathesis import checks
 
 from config.wsgi import application
 from tests.factories import ResearcherFactory, ReviewerFactory
-from tests.fuzz.conftest import record
-
-MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
+from tests.fuzz.conftest import MAX_EXAMPLES, WITH_COVERAGE, record
 
 
 @schemathesis.check
@@ -57,6 +66,7 @@ def _load_schema():
     )
     loaded = schemathesis.openapi.from_dict(document)
     loaded.app = application
+    loaded.config.phases.update(phases=["examples", "fuzzing", *(["coverage"] if WITH_COVERAGE else [])])
     return loaded
 
 
@@ -75,20 +85,35 @@ def _keep_test_connection():
 
 
 def _headers_for(user) -> dict:
-    # Real records to aim at: the demo article, its claims and sources.
-    call_command("load_demo", user=user.username, verbosity=0)
     _instance, token = AuthToken.objects.create(user)
     return {"Authorization": f"Token {token}"}
 
 
-@pytest.fixture
-def researcher_headers(db):
-    return _headers_for(ResearcherFactory(username="fuzz-researcher"))
+@pytest.fixture(scope="module")
+def fuzz_headers(django_db_setup, django_db_blocker):
+    """Real records to aim at (the demo article, its claims and sources, loaded by the
+    researcher) and a token per role, written once in a transaction that is rolled back when
+    the module ends. Each test's own transaction nests inside it as a savepoint."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        transaction.atomic(),
+    ):
+        researcher = ResearcherFactory(username="fuzz-researcher")
+        reviewer = ReviewerFactory(username="fuzz-reviewer")
+        call_command("load_demo", user=researcher.username, verbosity=0)
+        yield {"researcher": _headers_for(researcher), "reviewer": _headers_for(reviewer)}
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
-def reviewer_headers(db):
-    return _headers_for(ReviewerFactory(username="fuzz-reviewer"))
+def researcher_headers(fuzz_headers, db):
+    return fuzz_headers["researcher"]
+
+
+@pytest.fixture
+def reviewer_headers(fuzz_headers, db):
+    return fuzz_headers["reviewer"]
 
 
 FUZZ_SETTINGS = hypothesis_settings(
@@ -103,10 +128,10 @@ FUZZ_SETTINGS = hypothesis_settings(
 @schema.parametrize()
 @FUZZ_SETTINGS
 def test_every_operation_conforms_as_researcher(case, researcher_headers):
-    record(case, case.call_and_validate(headers=researcher_headers, checks=CHECKS))
+    record("researcher", case, case.call_and_validate(headers=researcher_headers, checks=CHECKS))
 
 
 @schema.parametrize()
 @FUZZ_SETTINGS
 def test_every_operation_conforms_as_reviewer(case, reviewer_headers):
-    record(case, case.call_and_validate(headers=reviewer_headers, checks=CHECKS))
+    record("reviewer", case, case.call_and_validate(headers=reviewer_headers, checks=CHECKS))
