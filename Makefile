@@ -57,6 +57,11 @@ test: lint typecheck
 test-redis: $(STAMP)
 	CLAIMTRACK_REDIS_TESTS=1 $(PYTEST) -m redis -p no:cacheprovider
 
+# The server tests alone (tests/server, also part of make test): the production server and a
+# PostgreSQL of their own, paused and stopped; real processes, seconds each.
+test-server: $(STAMP)
+	$(VENV)/bin/pytest tests/server -p no:cacheprovider
+
 # The browser tests (tests/browser): need Chromium and its driver
 # (apt-get install -y chromium chromium-driver). Screenshots land in var/screenshots/.
 test-browser: $(STAMP)
@@ -74,6 +79,10 @@ CLAIMS ?= 1000000
 DURATION ?= 15
 bench: $(STAMP)
 	$(PY) -m benchmarks.run --claims $(CLAIMS) --duration $(DURATION)
+
+# Slow clients and a database stall against the production server (benchmarks/slowclients.py).
+slowclients: $(STAMP)
+	$(PY) -m benchmarks.slowclients
 
 clean:
 	rm -rf $(VENV) var

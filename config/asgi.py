@@ -11,6 +11,8 @@ import os
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# Each request runs in a thread of its own here: pool the connections (config/settings.py).
+os.environ.setdefault("DB_POOL_SIZE", "5")
 
 django_application = get_asgi_application()
 

@@ -20,6 +20,10 @@ def pytest_load_initial_conftests(early_config, parser, args):
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
     # Tests speak plain HTTP to the test client.
     os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+    # The suite's own database work (migrations, races that hold locks on purpose, a loaded
+    # machine) must not trip the production timeouts; tests/server runs the server with them.
+    os.environ.setdefault("DB_STATEMENT_TIMEOUT", "60")
+    os.environ.setdefault("DB_LOCK_TIMEOUT", "30")
     from config.localdb import ensure_database_url
 
     ensure_database_url()

@@ -61,6 +61,10 @@ DB_CONNECT_TIMEOUT = max(2, round(_seconds("DB_CONNECT_TIMEOUT", "3")))  # libpq
 DB_STATEMENT_TIMEOUT = _seconds("DB_STATEMENT_TIMEOUT", "4")
 DB_LOCK_TIMEOUT = _seconds("DB_LOCK_TIMEOUT", "3")
 RETRY_AFTER_SECONDS = max(1, round(_seconds("RETRY_AFTER_SECONDS", "5")))
+# Connections per process in a pool (psycopg_pool), or 0 for one persistent connection per
+# thread. The server sets 5 (config/asgi.py): under ASGI each request runs in a thread of its
+# own, so per-thread persistent connections would pile up (Django's advice: pool instead).
+DB_POOL_SIZE = int(os.environ.get("DB_POOL_SIZE", "").strip() or "0")
 
 
 def _database(url: str) -> dict:
@@ -75,6 +79,11 @@ def _database(url: str) -> dict:
         "connect_timeout": DB_CONNECT_TIMEOUT,
         "options": " ".join(server_settings),
     }
+    if DB_POOL_SIZE:
+        database["CONN_MAX_AGE"] = 0
+        # A pooled connection is checked by use: one that fails is dropped from the pool.
+        database["CONN_HEALTH_CHECKS"] = False
+        database["OPTIONS"]["pool"] = {"min_size": 1, "max_size": DB_POOL_SIZE, "timeout": DB_CONNECT_TIMEOUT}
     # The client-side deadline for a server that does not answer at all: the server's own
     # statement timeout plus a margin (none when there is no statement timeout).
     database["STALL_TIMEOUT"] = DB_STATEMENT_TIMEOUT + 0.5 if DB_STATEMENT_TIMEOUT else 0

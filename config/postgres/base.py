@@ -9,6 +9,11 @@ a margin, 0 for none) has its socket shut down, so psycopg raises ``OperationalE
 API answers 503 with ``Retry-After`` (``config.exceptions``), Django drops the connection at
 the end of the request, and the next request connects afresh (``connect_timeout``) once the
 server is back.
+
+With a connection pool (``DB_POOL_SIZE``), each connection taken from the pool is checked
+first, under the same watchdog: one that fails at once (the server restarted since it was
+opened) is handed back, so the pool drops it, and the next is tried; one that does not answer
+at all means the server is stalled, and the request fails at once rather than trying them all.
 """
 
 import os
@@ -17,6 +22,7 @@ import threading
 import time
 from contextlib import contextmanager
 
+from django.db import OperationalError
 from django.db.backends.postgresql import base
 
 # A health check is one "SELECT 1": a healthy server answers it in well under a millisecond.
@@ -75,6 +81,16 @@ def _shut_down(fileno: int) -> None:
 WATCHDOG = _Watchdog()
 
 
+def _answers(connection) -> bool:
+    """Whether a pooled connection answers an empty query within the health-check time."""
+    try:
+        with WATCHDOG.guard(connection.fileno(), HEALTH_CHECK_TIMEOUT):
+            connection.execute("")
+    except Exception:  # any failure: this connection is not to be used
+        return False
+    return True
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -102,6 +118,20 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def _rollback(self):
         with self._deadline():
             return super()._rollback()
+
+    def get_new_connection(self, conn_params):
+        connection = super().get_new_connection(conn_params)
+        if self.pool is None or not self.stall_timeout:
+            return connection
+        for _ in range(self.pool.max_size + 1):
+            started = time.monotonic()
+            if _answers(connection):
+                return connection
+            self.pool.putconn(connection)  # broken: the pool drops it and opens another
+            if time.monotonic() - started >= HEALTH_CHECK_TIMEOUT:
+                raise OperationalError("The database did not answer a health check in time.")
+            connection = self.pool.getconn()
+        raise OperationalError("No pooled database connection answered.")
 
     def is_usable(self):
         with self._deadline(HEALTH_CHECK_TIMEOUT if self.stall_timeout else 0):

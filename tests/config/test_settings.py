@@ -177,3 +177,45 @@ print(connection.connection is None, config.localdb._server is None)
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["True", "True"]
+
+
+TIMEOUTS = """
+import json
+import config.settings as s
+db = s.DATABASES["default"]
+print(json.dumps({"options": db["OPTIONS"], "stall": db["STALL_TIMEOUT"], "engine": db["ENGINE"],
+                  "retry_after": s.RETRY_AFTER_SECONDS}))
+"""
+
+
+def test_database_timeouts_have_safe_defaults():
+    result = import_settings(PRODUCTION_ENV, TIMEOUTS)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["engine"] == "config.postgres"
+    assert report["options"]["connect_timeout"] == 3
+    assert report["options"]["options"] == "-c statement_timeout=4000 -c lock_timeout=3000"
+    assert report["stall"] == 4.5
+    assert report["retry_after"] == 5
+
+
+def test_database_timeouts_are_read_and_zero_turns_the_statement_timeout_off():
+    env = {**PRODUCTION_ENV, "DB_CONNECT_TIMEOUT": "5", "DB_STATEMENT_TIMEOUT": "0", "DB_LOCK_TIMEOUT": "1.5"}
+    result = import_settings(env, TIMEOUTS)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["options"]["connect_timeout"] == 5
+    assert report["options"]["options"] == "-c statement_timeout=0 -c lock_timeout=1500"
+    assert report["stall"] == 0  # no statement timeout: no client-side deadline either
+
+
+def test_a_timeout_that_is_not_a_number_is_refused():
+    result = import_settings({**PRODUCTION_ENV, "DB_STATEMENT_TIMEOUT": "5s"}, TIMEOUTS)
+    assert result.returncode != 0
+    assert "DB_STATEMENT_TIMEOUT must be a number of seconds" in result.stderr
+
+
+def test_a_negative_timeout_is_refused():
+    result = import_settings({**PRODUCTION_ENV, "DB_LOCK_TIMEOUT": "-1"}, TIMEOUTS)
+    assert result.returncode != 0
+    assert "DB_LOCK_TIMEOUT must not be negative" in result.stderr

