@@ -231,6 +231,22 @@ def matching_queryset(*, text: str, threshold: float) -> QuerySet[Claim]:
     return queryset
 
 
+def scored_claims(*, text: str, claim_ids: set[int]) -> list[ClaimMatch]:
+    """The live claims among ``claim_ids``, each with its score for ``text`` as matching gives
+    it but whatever that score (no threshold), best first: for claims chosen by other means
+    (confirmed equivalents) that matching has to rank. One query."""
+    target = Unaccent(Value(text))
+    claims = (
+        live_claims()
+        .filter(pk__in=claim_ids)
+        .annotate(similarity=TrigramSimilarity(Unaccent("statement"), target))
+        .select_related("article")
+        .only("id", "statement", "status", "article__id", "article__title", "article__url")
+        .order_by("-similarity", "id")
+    )
+    return [ClaimMatch(claim=claim, similarity=round(claim.similarity, SCORE_DIGITS)) for claim in claims]
+
+
 def likely_duplicates(*, claim: Claim, limit: int = DEFAULT_LIMIT) -> list[ClaimMatch]:
     """Other live claims, in any article, that very probably state the same thing as ``claim``
     (similarity of at least ``DUPLICATE_THRESHOLD``)."""

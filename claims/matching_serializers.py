@@ -89,10 +89,22 @@ class ClaimMatchSerializer(serializers.Serializer):
         help_text="How alike the two texts are, from 0 to 1 (1: the same words, ignoring case, "
         "accents and punctuation), rounded to 3 decimals.",
     )
+    confirmed = serializers.SerializerMethodField(
+        help_text="Whether a researcher recorded this claim as the same claim (see "
+        "`/claims/{id}/same-as/`): in `/similar/`, as the claim asked about; in `/match/`, as "
+        "another result of the answer. Always false in `likely_duplicates` (a new claim has no "
+        "link yet)."
+    )
+
+    def get_confirmed(self, match) -> bool:
+        return match.claim.pk in self.context.get("confirmed_ids", ())
 
 
 class ClaimMatchResultSerializer(serializers.Serializer):
-    min_score = serializers.FloatField(help_text="The lowest similarity a result could have.")
+    min_score = serializers.FloatField(
+        help_text="The lowest similarity a result could have, but for the confirmed equivalents "
+        "that `/similar/` lists first."
+    )
     results = ClaimMatchSerializer(
         many=True, help_text="The most similar claims, most similar first (ties by id); may be empty."
     )

@@ -8,6 +8,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from claims import matching
+from claims.confirmed_matching import confirmed_among, confirmed_first
 from claims.matching_serializers import (
     ClaimMatchResultSerializer,
     ClaimMatchSerializer,
@@ -31,8 +32,9 @@ def _given(query_params) -> dict:
     return {key: value for key, value in query_params.items() if value != ""}
 
 
-def _result(matches: list[matching.ClaimMatch], min_score: float) -> Response:
-    return Response(ClaimMatchResultSerializer({"min_score": min_score, "results": matches}).data)
+def _result(matches: list[matching.ClaimMatch], min_score: float, confirmed_ids: set[int]) -> Response:
+    body = {"min_score": min_score, "results": matches}
+    return Response(ClaimMatchResultSerializer(body, context={"confirmed_ids": confirmed_ids}).data)
 
 
 class ClaimMatchingMixin:
@@ -54,7 +56,9 @@ class ClaimMatchingMixin:
         summary="Claims most like this one, in any article",
         description=(
             "The live claims whose statement is most similar to this claim's, the claim itself "
-            "left out, most similar first (ties by id). 404 for an unknown claim or one in the "
+            "left out, most similar first (ties by id). The claim's confirmed equivalents (see "
+            "`/claims/{id}/same-as/`) come first, marked `confirmed`, whatever their similarity. "
+            "404 for an unknown claim or one in the "
             "trash; 400 naming `limit` or `min_score` when one is out of range." + HOW_SCORED
         ),
         parameters=[ClaimSimilarQuerySerializer],
@@ -84,7 +88,10 @@ class ClaimMatchingMixin:
             limit=options.validated_data["limit"],
             threshold=min_score,
         )
-        return _result(matches, min_score)
+        matches, confirmed = confirmed_first(
+            claim_id=claim.pk, text=claim.statement, matches=matches, limit=options.validated_data["limit"]
+        )
+        return _result(matches, min_score, confirmed)
 
     @extend_schema(
         summary="Claims most like a text, in any article",
@@ -95,7 +102,8 @@ class ClaimMatchingMixin:
             "(only emoji or punctuation) matches nothing: the answer is an empty list, not an "
             "error. 400 naming the field for a `text` that is missing, not a string, blank, longer "
             "than 20,000 characters or holding a NUL character, and for a `limit` or `min_score` "
-            "out of range." + HOW_SCORED
+            "out of range. `confirmed` marks a result recorded as the same claim as another "
+            "result of the answer." + HOW_SCORED
         ),
         request=ClaimMatchTextSerializer,
         responses={200: ClaimMatchResultSerializer},
@@ -116,4 +124,4 @@ class ClaimMatchingMixin:
         matches = matching.similar_claims(
             text=body.validated_data["text"], limit=body.validated_data["limit"], threshold=min_score
         )
-        return _result(matches, min_score)
+        return _result(matches, min_score, confirmed_among(matches))

@@ -57,6 +57,7 @@ def test_exact_duplicate_ranks_first_with_score_one(researcher_client):
         "status": "unverified",
         "article": {"id": exact.article.pk, "title": exact.article.title, "url": exact.article.url},
         "similarity": 1.0,
+        "confirmed": False,
     }
     assert 0.5 < scores(response)[reworded.pk] < 1
     assert unrelated.pk not in result_ids(response)
@@ -342,8 +343,8 @@ def test_similar_query_count(researcher_client, django_assert_num_queries, rows)
     for _ in range(rows):
         claim(EMBASSY, article=ArticleFactory())
     # The claim; then, in a savepoint, the sentence's rarest words, the claims having all three
-    # and (fewer than the limit reached) those having two.
-    with django_assert_num_queries(6):
+    # and (fewer than the limit reached) those having two; then the claim's confirmed equivalents.
+    with django_assert_num_queries(7):
         response = similar(researcher_client, target, limit=50)
     assert len(result_ids(response)) == rows
 
@@ -352,7 +353,8 @@ def test_similar_query_count(researcher_client, django_assert_num_queries, rows)
 def test_match_query_count(researcher_client, django_assert_num_queries, rows):
     for _ in range(rows):
         claim(EMBASSY, article=ArticleFactory())
-    with django_assert_num_queries(5):
+    # The matching, then which results are confirmed as the same claim as another.
+    with django_assert_num_queries(6):
         response = match(researcher_client, EMBASSY, limit=50)
     assert len(result_ids(response)) == rows
 
