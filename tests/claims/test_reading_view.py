@@ -10,6 +10,7 @@ from django.urls import reverse
 from claims import services
 from claims.demo.loader import load_demo
 from claims.models import Article, Claim, Status
+from claims.views import ArticleViewSet
 from tests.factories import ARTICLE_BODY, ArticleFactory, CitationFactory, ClaimFactory, SourceFactory
 from tests.helpers import etag, if_match
 
@@ -293,3 +294,9 @@ def test_without_a_script_a_blank_statement_is_refused_and_nothing_written(resea
     assert answer.status_code == 400
     assert [error["field"] for error in answer.json()["errors"]] == ["statement"]
     assert Claim.objects.count() == 0
+
+
+def test_the_etag_of_an_article_read_otherwise_still_carries_its_claims():
+    claim = ClaimFactory()
+    plain = Article.objects.get(pk=claim.article.pk)  # without the selector's digest
+    assert ArticleViewSet().etag(plain) == etag(claim.article)
