@@ -6,8 +6,8 @@
 2. Database: ``DATABASE_URL`` if set (its name must contain "bench" unless ``--any-database``:
    the run adds synthetic claims and changes some), else the embedded PostgreSQL with a
    database ``claimtrack_bench``.
-3. Migrates, then tops the data up with ``generate_bench_data`` if there are fewer claims
-   than asked.
+3. Migrates and collects the static files (the browsable pages need their manifest), then
+   tops the data up with ``generate_bench_data`` if there are fewer claims than asked.
 4. Creates the users ``bench_researcher`` (who sends every request, with a fresh knox token)
    and ``bench_reviewer``.
 5. Prepares each scenario's requests, starts ``python -m config.server`` (DEBUG off,
@@ -70,7 +70,10 @@ TARGETS = {
     "match": Target(p95_ms=150),
     "create": Target(),
     "transition": Target(),
+    "reading_view": Target(p95_ms=300),
 }
+# The browsable pages' budget (issue 10): under this many bytes of HTML.
+MAX_PAGE_BYTES = 1_000_000
 LIST_RATIO_LIMIT = 3.0
 
 
@@ -306,6 +309,7 @@ def prepare(args: argparse.Namespace, rng: random.Random) -> tuple[list[Scenario
     )
     scenarios.append(_create(rng))
     scenarios.append(_transition(args))
+    scenarios.append(_reading_view(rng))
     return scenarios, total
 
 
@@ -353,6 +357,32 @@ def _detail(rng: random.Random) -> Scenario:
         "GET /api/v1/claims/{id}/ (random ids)",
         [request_line("GET", f"/api/v1/claims/{claim_id}/") for claim_id in ids],
         check=lambda body: None if isinstance(body, dict) and body.get("id") == first else "wrong claim",
+    )
+
+
+def _html_page_check(marker: str):
+    def check(body) -> str | None:
+        if not isinstance(body, str) or marker not in body:
+            return f"not the page ({marker} missing)"
+        size = len(body.encode())
+        say(f"  {size:,} bytes of HTML")
+        return None if size < MAX_PAGE_BYTES else f"{size:,} bytes of HTML, over {MAX_PAGE_BYTES:,}"
+
+    return check
+
+
+def _reading_view(rng: random.Random) -> Scenario:
+    """The article reading view, as a browser gets it (the browsable API, ``?format=api``),
+    for random articles with their claims highlighted."""
+    ids = [row[0] for row in _query(
+        "SELECT id FROM claims_article WHERE deleted_at IS NULL ORDER BY random() LIMIT %s", [SAMPLE // 4]
+    )]  # fmt: skip
+    rng.shuffle(ids)
+    return Scenario(
+        "reading_view",
+        "GET /api/v1/articles/{id}/?format=api (the reading view, random articles)",
+        [request_line("GET", f"/api/v1/articles/{article_id}/?format=api") for article_id in ids],
+        check=_html_page_check("data-article-body"),
     )
 
 
@@ -430,7 +460,7 @@ def fetch(port: int, token: str, line: str) -> tuple[int, object]:
     try:
         return response.status, json.loads(raw)
     except ValueError:
-        return response.status, raw.decode(errors="replace")[:300]
+        return response.status, raw.decode(errors="replace")
 
 
 @contextmanager
@@ -621,6 +651,9 @@ def main(argv: list[str] | None = None) -> int:
 
     say(f"== database {urlparse(url).path.lstrip('/') or url}: migrating")
     call_command("migrate", interactive=False, verbosity=0)
+    # The browsable pages (reading_view) link static files by their manifest names, as in
+    # production: without DEBUG they need collectstatic.
+    call_command("collectstatic", interactive=False, verbosity=0)
     (have,) = _query("SELECT count(*) FROM claims_claim")[0]
     if have < args.claims:
         say(f"== {have:,} claims, {args.claims:,} asked: generating")

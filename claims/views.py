@@ -69,7 +69,10 @@ class ArticleViewSet(ServiceModelViewSet):
     def etag(self, instance) -> str:
         # The article's page shows its claims: their changes change its ETag (writes still
         # check the article's own version).
-        return etag_for(instance, state=instance.claims_state)
+        state = getattr(instance, "claims_state", None)
+        if state is None:  # an article not read through selectors.article_detail()
+            state = selectors.article_detail().values_list("claims_state", flat=True).get(pk=instance.pk)
+        return etag_for(instance, state=state)
 
     def browsable_panels(self, *, request, response) -> list[dict]:
         """The reading view above an article's JSON in the browsable API."""

@@ -6,8 +6,9 @@ from rest_framework.test import APIClient
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from claims import services
 from claims.demo.loader import load_demo
 from claims.models import Article, Claim
 from tests.browser.conftest import console_errors, screenshot, sign_in
@@ -258,4 +259,21 @@ def test_a_reader_who_may_not_record_sees_no_form(page, working_groups):
     assert len(highlight_texts(page)) == 1
     select(page, "Wednesday")
     assert page.find_elements(By.CSS_SELECTOR, "[data-record-panel]") == []
+    assert console_errors(page) == []
+
+
+def test_the_status_filter_keeps_the_claims_of_one_status(page, person):
+    article = ArticleFactory()
+    unverified = ClaimFactory(article=article, statement="Still unverified.")
+    in_review = ClaimFactory(article=article, quote="21 rockets were fired", statement="Being reviewed.")
+    services.claim_transition(claim=in_review, to="in_review", actor=person)
+    sign_in(page, person)
+    reading(page, article)
+    Select(page.find_element(By.CSS_SELECTOR, "[data-status-filter]")).select_by_value("in_review")
+    shown = [item for item in page.find_elements(By.CSS_SELECTOR, "[data-claim-item]") if item.is_displayed()]
+    assert [int(item.get_attribute("data-claim-id")) for item in shown] == [in_review.pk]
+    dimmed = page.find_element(By.CSS_SELECTOR, f"[data-article-body] [data-claim-id='{unverified.pk}']")
+    assert dimmed.get_attribute("data-dimmed") == ""
+    Select(page.find_element(By.CSS_SELECTOR, "[data-status-filter]")).select_by_value("")
+    assert all(item.is_displayed() for item in page.find_elements(By.CSS_SELECTOR, "[data-claim-item]"))
     assert console_errors(page) == []

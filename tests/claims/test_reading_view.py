@@ -10,6 +10,7 @@ from django.urls import reverse
 from claims import services
 from claims.demo.loader import load_demo
 from claims.models import Article, Claim, Status
+from claims.views import ArticleViewSet
 from tests.factories import ARTICLE_BODY, ArticleFactory, CitationFactory, ClaimFactory, SourceFactory
 from tests.helpers import etag, if_match
 
@@ -263,3 +264,39 @@ def test_a_write_on_a_stale_article_version_is_refused_whatever_the_digest(resea
     assert response.status_code == 412
     assert response.json()["current_version"] == 2
     assert Article.objects.get(pk=article.pk).byline == "First"
+
+
+def test_without_a_script_the_record_form_posts_to_the_claims_api(researcher, browser_of):
+    """The form works as a plain HTML form too (the page's script only makes it pleasant)."""
+    article = ArticleFactory()
+    client = browser_of(researcher)
+    response, _page = read_page(client, article)
+    html = response.content.decode()
+    assert f'action="{reverse("claim-list")}"' in html
+    fields = {
+        "article": str(article.pk),
+        "quote": "21 rockets were fired",
+        "quote_start": "",
+        "statement": "Officials said 21 rockets were fired.",
+        "claimant": "",
+        "claim_date": "",
+    }
+    answer = client.post(reverse("claim-list"), fields, HTTP_ACCEPT="text/html")
+    assert answer.status_code == 201, answer.content[:500]
+    claim = Claim.objects.get()
+    assert (claim.quote_start, claim.claim_date) == (ARTICLE_BODY.index("21 rockets were fired"), None)
+
+
+def test_without_a_script_a_blank_statement_is_refused_and_nothing_written(researcher, browser_of):
+    article = ArticleFactory()
+    fields = {"article": str(article.pk), "quote": "21 rockets were fired", "statement": " "}
+    answer = browser_of(researcher).post(reverse("claim-list"), fields, HTTP_ACCEPT="application/json")
+    assert answer.status_code == 400
+    assert [error["field"] for error in answer.json()["errors"]] == ["statement"]
+    assert Claim.objects.count() == 0
+
+
+def test_the_etag_of_an_article_read_otherwise_still_carries_its_claims():
+    claim = ClaimFactory()
+    plain = Article.objects.get(pk=claim.article.pk)  # without the selector's digest
+    assert ArticleViewSet().etag(plain) == etag(claim.article)
