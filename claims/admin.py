@@ -526,6 +526,7 @@ class ClaimAdmin(TrashModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk is not None:
             context.update(self.evidence_context(request, obj))
+            context["title"] = "Evidence (verdict given, read-only)" if obj.has_verdict else "Evidence"
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def evidence_context(self, request, claim: Claim, form: "TransitionForm | None" = None) -> dict:
