@@ -5,6 +5,7 @@ is never a form field: it changes on the claim's "Change status" page or through
 list actions, all of which call ``claim_transition`` with the signed-in user as the actor.
 """
 
+import json
 from collections import defaultdict
 
 from django import forms
@@ -12,13 +13,15 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import EmptyResultSet, PermissionDenied
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.http import HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
@@ -28,6 +31,7 @@ from claims.history import HistoryEntry, HistoryKind, claim_history
 from claims.models import Article, Citation, Claim, Status, StatusChange
 from claims.provenance import origins_html
 from config.errors import DomainError, Forbidden
+from config.search import web_search_query
 from sources.admin import ServiceModelForm, TrashModelAdmin, add_domain_errors
 from sources.models import Source
 
@@ -167,6 +171,38 @@ def history_rows(
         }
         for entry in entries
     ]
+
+
+class EstimatedCountPaginator(Paginator):
+    """The claims list's pages, counted the way a million rows allow: below ``EXACT_BELOW``
+    matching rows the count is exact; above, it is PostgreSQL's planner estimate (what
+    ``EXPLAIN`` expects the query to return), because counting every matching row takes
+    longer than rendering the page. The list then says "about" that many."""
+
+    EXACT_BELOW = 20_000
+
+    @cached_property
+    def count(self) -> int:
+        estimate = planner_estimate(self.object_list)
+        if estimate is None or estimate < self.EXACT_BELOW:
+            return super().count
+        self.estimated = True
+        return estimate
+
+
+def planner_estimate(queryset) -> int | None:
+    """How many rows PostgreSQL's planner expects ``queryset`` to return (no rows are read)."""
+    try:
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    rows = plan[0]["Plan"].get("Plan Rows")
+    return int(rows) if rows is not None else None
 
 
 # Filters ----------------------------------------------------------------------------
@@ -463,6 +499,10 @@ class ClaimAdmin(ConfirmedEquivalentsAdminMixin, TrashModelAdmin):
     inlines = (CitationInline, NewCitationInline)
     actions = [*TrashModelAdmin.actions, "move_to_in_review", "transition_selected"]
     Media = ClaimtrackAdminMedia
+    # At a million claims an exact count of every row costs more than the page: see
+    # EstimatedCountPaginator (and README, "Verification workflow and roles").
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
 
     def get_queryset(self, request):
         latest_change = (
@@ -489,6 +529,14 @@ class ClaimAdmin(ConfirmedEquivalentsAdminMixin, TrashModelAdmin):
         )
         return [transition, *super().get_urls()]
 
+    def get_search_results(self, request, queryset, search_term):
+        """The search box matches like the API's ``?q=``: full-text over statement, claimant and
+        quote (web-search syntax), through the search index rather than a scan of every row."""
+        term = search_term.strip()[:500]
+        if not term:
+            return queryset, False
+        return queryset.filter(search_vector=web_search_query(term)), False
+
     def has_change_permission(self, request, obj=None):
         """A claim with a verdict is shown read-only: the service refuses its edits until it is
         reopened, so the page does not offer them."""
@@ -510,7 +558,8 @@ class ClaimAdmin(ConfirmedEquivalentsAdminMixin, TrashModelAdmin):
     def status_badge(self, obj):
         return status_badge(obj.status)
 
-    @admin.display(description="Citations", ordering="citation_count")
+    # Not sortable: ordering by a per-row subquery would compute it for every claim.
+    @admin.display(description="Citations")
     def citation_count(self, obj):
         return obj.citation_count
 
@@ -518,7 +567,7 @@ class ClaimAdmin(ConfirmedEquivalentsAdminMixin, TrashModelAdmin):
     def independent_support(self, obj):
         return obj.independent_support
 
-    @admin.display(description="Last change", ordering="last_change")
+    @admin.display(description="Last change")
     def last_change(self, obj):
         return obj.last_change
 
@@ -527,6 +576,7 @@ class ClaimAdmin(ConfirmedEquivalentsAdminMixin, TrashModelAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk is not None:
             context.update(self.evidence_context(request, obj))
+            context["title"] = "Evidence (verdict given, read-only)" if obj.has_verdict else "Evidence"
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def evidence_context(self, request, claim: Claim, form: "TransitionForm | None" = None) -> dict:

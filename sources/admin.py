@@ -24,6 +24,11 @@ from config.models import entered_fields
 from sources import services
 from sources.models import Publisher, Source
 
+# The admin says whose it is: reviewers work here (README, "What it is for").
+admin.site.site_header = "Claimtrack admin"
+admin.site.site_title = "Claimtrack admin"
+admin.site.index_title = "Articles, claims and sources"
+
 # Set on the request when a save was refused, so the form shown again carries the reason.
 SERVICE_ERROR_ATTR = "_claimtrack_service_error"
 

@@ -4,10 +4,13 @@ claims list, through the test client."""
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from claims import services
+from claims.admin import EstimatedCountPaginator, planner_estimate
 from claims.anchoring import quote_in_paragraph
 from claims.models import Citation, Claim, Status, StatusChange
 from config.roles import RESEARCHERS
@@ -334,3 +337,23 @@ def test_publisher_filters_are_typed_not_listed(reviewer_admin):
     assert 'name="cited_publisher"' in html
     # The typed filter keeps the list's other filters.
     assert '<input type="hidden" name="status__exact" value="unverified">' in html
+
+
+def test_large_lists_are_counted_by_the_planner_not_by_counting_rows(reviewer_admin, monkeypatch):
+    ClaimFactory.create_batch(3)
+    monkeypatch.setattr(EstimatedCountPaginator, "EXACT_BELOW", 0)
+    with CaptureQueriesContext(connection) as queries:
+        response = reviewer_admin.get(reverse("admin:claims_claim_changelist"))
+    assert response.status_code == 200
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert not [text for text in sql if text.upper().startswith("SELECT COUNT(")]
+    assert any("EXPLAIN (FORMAT JSON)" in text for text in sql)
+    live = Claim.objects.filter(deleted_at__isnull=True)
+    assert response.context["cl"].result_count == planner_estimate(live)
+    assert len(response.context["cl"].result_list) == 3
+
+
+def test_small_lists_are_counted_exactly(reviewer_admin):
+    ClaimFactory.create_batch(3)
+    response = reviewer_admin.get(reverse("admin:claims_claim_changelist"))
+    assert response.context["cl"].result_count == 3
