@@ -112,7 +112,7 @@ class ClaimSameAsMixin:
     @action(
         detail=True,
         methods=["delete"],
-        url_path=r"same-as/(?P<other_id>[0-9]+)",
+        url_path=r"same-as/(?P<other_id>[1-9][0-9]*)",
         url_name="same-as-detail",
         filter_backends=[],
         pagination_class=None,

@@ -294,7 +294,8 @@ def test_similar_of_unknown_or_trashed_claim_is_404(researcher_client):
     assert_error(similar(researcher_client, trashed), 404, "not_found")
     unknown = Claim.objects.order_by("-pk").first().pk + 1000
     assert_error(researcher_client.get(reverse("claim-similar", args=[unknown])), 404, "not_found")
-    assert_error(researcher_client.get(reverse("claim-similar", args=["abc"])), 404, "not_found")
+    not_an_id = reverse("claim-similar", args=[1]).replace("/1/", "/abc/")
+    assert_error(researcher_client.get(not_an_id), 404, "not_found")
     assert_error(researcher_client.get(reverse("claim-similar", args=[2**70])), 404, "not_found")
 
 

@@ -42,7 +42,9 @@ def _routes_with_an_id() -> list[str]:
     def walk(patterns):
         for pattern in patterns:
             if isinstance(pattern, URLPattern):
-                if pattern.name and "pk" in pattern.pattern.regex.groupindex:
+                # Routes with a second id (claim-same-as-detail) have their own test below.
+                groups = set(pattern.pattern.regex.groupindex) - {"format"}
+                if pattern.name and groups == {"pk"}:
                     names.append(pattern.name)
             else:
                 walk(pattern.url_patterns)
@@ -104,4 +106,21 @@ def test_the_trash_purge_route_takes_only_canonical_ids(superuser, world, kind):
         response = client.delete(url.replace(f"/{record.pk}/", f"/{spelling}/"))
         assert response.status_code == 404, spelling
         assert json.loads(response.content)["code"] == "not_found"
+    assert snapshot() == before
+
+
+def test_the_second_id_of_a_same_claim_link_route_is_canonical_too(reviewer_client, world):  # noqa: F811
+    from claims.services import same_claim_link
+    from tests.factories import ClaimFactory, ResearcherFactory
+
+    other = ClaimFactory()
+    same_claim_link(claim=world.claim, other=other, actor=ResearcherFactory(), note="")
+    url = reverse("claim-same-as-detail", args=[world.claim.pk, other.pk])
+    assert reviewer_client.get(url).status_code != 404
+    before = snapshot()
+    for spelling in spellings(other.pk):
+        bad = url.replace(f"/{other.pk}/", f"/{spelling}/")
+        response = reviewer_client.delete(bad)
+        assert response["Content-Type"].startswith("application/json"), bad
+        assert assert_error(response, 404)["code"] == "not_found", bad
     assert snapshot() == before

@@ -11,13 +11,13 @@ from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 from knox.models import AuthToken
 
-from claims.models import Article, Citation, Claim, StatusChange
+from claims.models import Article, Citation, Claim, SameClaimLink, StatusChange
 from sources.models import Publisher, Source
 from tests.factories import ArticleFactory, ClaimFactory, PublisherFactory, SourceFactory
 from tests.helpers import assert_error
 
 ARTICLE_TEXT = "q" * 20_000  # long enough to hold a claim quote at its limit
-MODELS = (Publisher, Source, Article, Claim, Citation, StatusChange, AuthToken)
+MODELS = (Publisher, Source, Article, Claim, Citation, StatusChange, SameClaimLink, AuthToken)
 
 
 def url_text(length: int) -> str:
@@ -48,6 +48,7 @@ LIMITS = [
     ("/api/v1/citations/", "locator", 200),
     ("/api/v1/citations/", "note", 20_000),
     ("/api/v1/claims/{id}/transition/", "rationale", 20_000),
+    ("/api/v1/claims/{id}/same-as/", "note", 20_000),
     ("/api/v1/auth/token/", "username", 150),
     ("/api/v1/auth/token/", "password", 128),
 ]
@@ -70,6 +71,7 @@ def world(db):
         source=SourceFactory(publisher=publisher),
         article=article,
         claim=ClaimFactory(article=article, quote="Opening words.", quote_start=0, quote_end=14),
+        other_claim=ClaimFactory(article=article, quote="Closing words."),
     )
 
 
@@ -86,6 +88,7 @@ def base_body(path: str, world) -> dict:
             "stance": "supports",
         },
         "/api/v1/claims/{id}/transition/": {"status": "in_review"},
+        "/api/v1/claims/{id}/same-as/": {"other_claim": world.other_claim.pk},
         "/api/v1/auth/token/": {"username": "rev", "password": "wrong password"},
     }[path]
 
@@ -120,6 +123,7 @@ def test_text_at_its_limit_is_accepted(reviewer_client, world, path, field, limi
         "/api/v1/claims/": Claim,
         "/api/v1/citations/": Citation,
         "/api/v1/claims/{id}/transition/": StatusChange,
+        "/api/v1/claims/{id}/same-as/": SameClaimLink,
     }[path].objects.latest("pk")
     assert len(getattr(stored, field)) == limit
 
