@@ -35,11 +35,14 @@ def _assert_unavailable(answer, code: str) -> None:
     assert body["code"] == code
 
 
-def _wait_until_served(port: int, token: str, within: float = 30) -> float:
-    """Seconds until both /readyz and an API request succeed again."""
-    started = time.monotonic()
+def _wait_until_served(port: int, token: str, within: float = 45) -> float:
+    """Seconds until /readyz and API requests succeed again, six in a row: every worker's
+    pool has reconnected (each backs off on its own while the database is away)."""
+    started, in_a_row = time.monotonic(), 0
     while time.monotonic() - started < within:
-        if request(port, "GET", "/readyz").status == 200 and _me(port, token).status == 200:
+        served = request(port, "GET", "/readyz").status == 200 and _me(port, token).status == 200
+        in_a_row = in_a_row + 1 if served else 0
+        if in_a_row == 6:
             return time.monotonic() - started
         time.sleep(0.3)
     raise AssertionError(f"not served again within {within} s")

@@ -2,11 +2,12 @@
 chunked bodies (issue 11, items 6, 7 and 10). Never an HTML page, never a Server banner."""
 
 import json
+import time
 
 import pytest
 
-from tests.server.conftest import PASSWORD, USERNAME
-from tests.server.harness import raw, request, split_answer
+from tests.server.conftest import DATABASE, PASSWORD, USERNAME
+from tests.server.harness import AppServer, raw, request, split_answer
 
 HOST = b"Host: 127.0.0.1\r\n"
 POST_CLAIMS = b"POST /api/v1/claims/ HTTP/1.1\r\n" + HOST
@@ -125,3 +126,30 @@ def test_no_server_banner(app_server, path):
     answer = request(app_server.port, "GET", path)
     assert answer.status in (200, 401, 404)
     assert "server" not in answer.headers
+
+
+@pytest.fixture(scope="module")
+def impatient_server(own_postgres, tmp_path_factory):
+    """The production server with a short REQUEST_BODY_TIMEOUT."""
+    log = tmp_path_factory.mktemp("impatient") / "server.log"
+    with AppServer(own_postgres.url(DATABASE), log, REQUEST_BODY_TIMEOUT="2") as server:
+        yield server
+
+
+def test_a_body_that_does_not_arrive_in_time_is_a_408(impatient_server):
+    started = time.monotonic()
+    data = (
+        b"POST /api/v1/auth/token/ HTTP/1.1\r\n" + HOST + b"Content-Type: application/json\r\n"
+        b"Content-Length: 50\r\n\r\n{"
+    )
+    status, headers, body = split_answer(raw(impatient_server.port, data, timeout=20))
+    assert status == 408
+    assert headers["content-type"] == "application/json"
+    assert json.loads(body)["code"] == "request_timeout"
+    assert time.monotonic() - started < 15  # refused, not held until the client gives up
+
+
+def test_a_body_that_arrives_in_time_is_read(impatient_server):
+    payload = json.dumps({"username": USERNAME, "password": PASSWORD}).encode()
+    status, _, body = split_answer(raw(impatient_server.port, _chunked_post(b"/api/v1/auth/token/", payload)))
+    assert status == 201, body

@@ -93,7 +93,7 @@ def test_dozens_of_slow_clients_do_not_starve_the_server(app_server, token):
     assert len(results) >= HOLD_SECONDS, results  # the probe kept asking all along
     assert all(status == 200 for status, _ in results), results
     # A starved server would not answer within the probe's 5 s at all; generous on a busy machine.
-    assert max(seconds for _, seconds in results) < 3, results
+    assert max(seconds for _, seconds in results) < 4, results
     # Every slow request was held and answered when it was complete.
     assert [status for status, _, _ in answers_to_headers] == [200] * len(header_senders)
     for status, headers, content in answers_to_bodies:
