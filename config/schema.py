@@ -64,7 +64,9 @@ ETAG_HEADER = {
     "ETag": {
         "schema": {"type": "string"},
         "description": 'The record\'s version, e.g. `"claim-7-v3"`: send it back as `If-Match` to edit, '
-        "or as `If-None-Match` to read only if it changed.",
+        "or as `If-None-Match` to read only if it changed. An article's adds a digest of its claims "
+        '(`"article-2-v1.c4f1e0a9b33c2"`), which changes when they do; `If-Match` checks only the '
+        "article's own version.",
     }
 }
 

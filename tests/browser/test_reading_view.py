@@ -141,6 +141,7 @@ def test_selecting_words_after_an_emoji_records_a_claim_the_api_confirms(page, p
     field(page, "statement").send_keys("The militia said 21 rockets were fired.")
     field(page, "claimant").send_keys("The militia")
     page.execute_script("arguments[0].value = '2019-12-21'", field(page, "claim_date"))
+    screenshot(page, "reading-record-form")
     scrolled = page.execute_script("return window.scrollY")
     assert scrolled > 0
     where = "return document.querySelectorAll('[data-paragraph]')[9].getBoundingClientRect().top"

@@ -310,7 +310,11 @@ function setUpRecording(root, body, form, state, enhanceFilter) {
     }
     form.reset();
     panel.hidden = true;
-    await refreshReading(root, state, enhanceFilter);
+    // Should the page not come back, a reload shows the new highlight all the same.
+    if (!(await refreshReading(root, state, enhanceFilter).catch(() => false))) {
+      window.location.reload();
+      return;
+    }
     showMessage(message, `Claim #${answer.id} recorded: “${answer.statement}”.`, "done");
     message.dataset.recordedClaim = String(answer.id);
   });
