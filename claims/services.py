@@ -313,6 +313,30 @@ def _require_role_for(*, actor: User, current: str, target: str) -> None:
         raise Forbidden("Only researchers and reviewers may change a claim's status.")
 
 
+def claim_transition_targets(*, claim: Claim, actor: User) -> list[str]:
+    """The statuses ``actor`` may move ``claim`` to from its current one, by the same role rule
+    as claim_transition (citations and rationale are checked when the move is made)."""
+    targets = []
+    for target in Status.values:
+        if target == claim.status:
+            continue
+        try:
+            _require_role_for(actor=actor, current=claim.status, target=target)
+        except Forbidden:
+            continue
+        targets.append(target)
+    return targets
+
+
+def transition_needs(*, current: str, target: str) -> dict[str, Any]:
+    """What a move needs besides the role: a rationale, and a citation of some stance."""
+    verdicts = Status.verdicts()
+    return {
+        "rationale_required": target in verdicts or current in verdicts,
+        "citation_stance_required": SUPPORT_NEEDED.get(target),
+    }
+
+
 @transaction.atomic
 def claim_transition(
     *, claim: Claim, to: str, actor: User, rationale: str = "", expected_version: int | None = None
@@ -332,11 +356,12 @@ def claim_transition(
     if to == current:
         raise Conflict(f"The claim is already {current}.", field="status", code="no_change")
     rationale = rationale.strip()
-    if (to in Status.verdicts() or current in Status.verdicts()) and not rationale:
+    needs = transition_needs(current=current, target=to)
+    if needs["rationale_required"] and not rationale:
         raise InvalidInput(
             "A rationale is required to give or reopen a verdict.", field="rationale", code="required"
         )
-    needed = SUPPORT_NEEDED.get(to)
+    needed = needs["citation_stance_required"]
     if needed and not claim.citations.filter(stance=needed).exists():
         raise Conflict(
             f"'{to}' needs at least one citation whose stance is '{needed}'.",
