@@ -72,6 +72,12 @@ TARGETS = {
     "match": Target(p95_ms=150),
     "create": Target(),
     "transition": Target(),
+    # The browsable API's pages (config/browsable.py), as a researcher's browser gets them.
+    "page_root": Target(p95_ms=300),
+    "page_claims": Target(p95_ms=300),
+    "page_claim": Target(p95_ms=300),
+    "page_transition": Target(p95_ms=300),
+    "page_citations": Target(p95_ms=300),
 }
 LIST_RATIO_LIMIT = 3.0
 
@@ -304,7 +310,47 @@ def prepare(args: argparse.Namespace, rng: random.Random) -> tuple[list[Scenario
     )
     scenarios.append(_create(rng))
     scenarios.append(_transition(args))
+    scenarios.extend(_pages(rng))
     return scenarios, total
+
+
+def _page_html_check(body) -> str | None:
+    """A browsable page: HTML (``fetch`` keeps its first 300 characters), not JSON."""
+    return None if isinstance(body, str) and "<html" in body.lower() else "not an HTML page"
+
+
+def _pages(rng: random.Random) -> list[Scenario]:
+    """The browsable API's pages (``?format=api`` asks for the HTML rendering): the root, the
+    claims list with its filter and create forms, a claim with its edit and citation forms,
+    its transition form, and the citations list with its form."""
+    ids = [row[0] for row in _query(
+        "SELECT id FROM claims_claim WHERE deleted_at IS NULL ORDER BY random() LIMIT %s", [SAMPLE // 10]
+    )]  # fmt: skip
+    rng.shuffle(ids)
+    pages = [
+        ("page_root", "GET /api/v1/ (HTML)", ["/api/v1/?format=api"]),
+        (
+            "page_claims",
+            f"GET /api/v1/claims/?page_size={PAGE} (HTML)",
+            [f"/api/v1/claims/?format=api&page_size={PAGE}"],
+        ),
+        ("page_claim", "GET /api/v1/claims/{id}/ (HTML)", [f"/api/v1/claims/{i}/?format=api" for i in ids]),
+        (
+            "page_transition",
+            "GET /api/v1/claims/{id}/transition/ (HTML)",
+            [f"/api/v1/claims/{i}/transition/?format=api" for i in ids],
+        ),
+        (
+            "page_citations",
+            "GET /api/v1/citations/ (HTML)",
+            [f"/api/v1/citations/?format=api&page_size={PAGE}"],
+        ),
+    ]
+    return [
+        Scenario(name, description, [request_line("GET", path) for path in paths], check=_page_html_check)
+        for name, description, paths in pages
+        if paths
+    ]
 
 
 def _deep_page(total: int) -> Scenario:

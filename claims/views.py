@@ -235,6 +235,8 @@ class ClaimViewSet(ClaimMatchingMixin, ClaimExportsMixin, ServiceModelViewSet):
     )
     @action(detail=True, methods=["get", "post"], url_path="transition")
     def transition(self, request, pk=None):
+        """Move the claim to another status. The form below offers only the moves your role
+        allows from the claim's current status, and says what each verdict needs."""
         if request.method == "GET":
             claim = self.get_object()
             return Response(transition_options(claim=claim, actor=request.user))

@@ -15,6 +15,7 @@ field is an id input with a search helper (claims/static/claims/lookup.js). A vi
 form for that method).
 """
 
+import json
 from collections.abc import Mapping
 
 from django.template.loader import render_to_string
@@ -229,6 +230,29 @@ class ClaimtrackBrowsableAPIRenderer(BrowsableAPIRenderer):
             return render_form(
                 serializer, errors=by_field, form_errors=other, detail=detail, omit=omit, name=method.lower()
             )
+
+    def get_raw_data_form(self, data, view, method, request):
+        """DRF's "Raw data" form; after a refusal of a body sent through it, the body sent."""
+        sent_method = request.method
+        form = super().get_raw_data_form(data, view, method, request)
+        response = self.renderer_context["response"]
+        if form is None or sent_method != method or response.status_code < 400:
+            return form
+        media_type = (request.content_type or "").split(";")[0].strip()
+        if is_form_media_type(media_type):
+            return form  # sent by the HTML form, which keeps its own values
+        try:
+            sent = request.data
+        except exceptions.ParseError:
+            return form
+        if isinstance(sent, bytes):
+            text = sent.decode("utf-8", errors="replace")
+        else:
+            text = json.dumps(sent, indent=4, ensure_ascii=False)
+        form.fields["_content"].initial = text
+        if media_type in dict(form.fields["_content_type"].choices):
+            form.fields["_content_type"].initial = media_type
+        return form
 
     def get_extra_actions(self, view, status_code):
         """DRF lists every extra action; only those the user's role may use are offered."""

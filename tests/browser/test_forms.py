@@ -129,10 +129,11 @@ def test_researcher_cites_a_source_found_by_typing(signed_in_researcher):
         )
     )
     assert "Embassy security cable" in result.text
+    assert len(panel.find_elements(By.CSS_SELECTOR, "[data-lookup-result]")) == 1
+    screenshot(page, "claim-page")
     result.click()
     assert panel.find_element(By.CSS_SELECTOR, '[name="source"]').get_attribute("value") == str(wanted.pk)
     Select(panel.find_element(By.CSS_SELECTOR, '[name="role"]')).select_by_value(Citation.Role.EVIDENCE)
-    screenshot(page, "claim-page")
     panel.find_element(By.CSS_SELECTOR, '[data-action="cite"]').click()
     # Stance was left unchosen: refused beside it, the source chosen is kept.
     error = wait(page).until(visible('[data-panel="cite"] [data-field-error="stance"]'))
@@ -169,7 +170,7 @@ def test_docs_pages_load_offline_with_no_console_error(page, path, ready):
     page.get(page.base_url + path)
     wait(page).until(EC.presence_of_element_located((By.CSS_SELECTOR, ready)))
     wait(page).until(lambda p: "Claimtrack API" in p.find_element(By.TAG_NAME, "body").text)
-    screenshot(page, "docs" + path.strip("/").replace("/", "-"))
+    screenshot(page, path.strip("/").replace("/", "-"))
     urls = requested_urls(page)
     assert urls
     server = urlsplit(page.base_url).netloc

@@ -5,6 +5,8 @@ form lists the rows of a related table."""
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from claims.models import Citation, Claim, Status
@@ -285,3 +287,67 @@ def test_reviewer_only_actions_are_not_offered_to_researchers(researcher_client,
     assert "Transition" in researcher_actions
     assert "Restore" not in researcher_actions
     assert "Restore" in reviewer_actions
+
+
+def test_claim_page_offers_to_cite_a_source_with_the_claim_fixed(researcher_client):
+    claim = ClaimFactory()
+    document = page(researcher_client.get(reverse("claim-detail", args=[claim.pk]), **HTML))
+    panel = document.find(data_panel="cite")
+    html_form = panel.find("form")
+    assert html_form.attrs["action"] == reverse("citation-list")
+    assert panel.find("input", type="hidden", name="claim").attrs["value"] == str(claim.pk)
+    cite = form(panel, "cite")
+    assert cite.find_all(data_field="claim") == []
+    assert cite.find(data_field="source").attrs["data-lookup"] == reverse("source-list")
+    assert field_value(cite, "role") == ""
+    assert field_value(cite, "stance") == ""
+
+
+def test_claim_page_of_a_reader_outside_the_groups_has_no_citation_form(outsider_client):
+    claim = ClaimFactory()
+    document = page(outsider_client.get(reverse("claim-detail", args=[claim.pk]), **HTML))
+    assert document.find_all(data_panel="cite") == []
+
+
+def test_the_citation_form_without_script_adds_the_citation(researcher_client):
+    claim = ClaimFactory()
+    source = SourceFactory()
+    sent = {"claim": str(claim.pk), "source": str(source.pk), "role": "evidence", "stance": "supports"}
+    response = researcher_client.post(reverse("citation-list"), sent, format="multipart", **HTML)
+    assert response.status_code == 201
+    assert Citation.objects.filter(claim=claim, source=source, role="evidence").exists()
+
+
+def test_the_delete_button_knows_the_version_shown(reviewer_client):
+    claim = ClaimFactory()
+    bump(claim, 1)
+    document = page(reviewer_client.get(reverse("claim-detail", args=[claim.pk]), **HTML))
+    assert document.find(data_record_version=True).attrs["data-record-version"] == str(stored_version(claim))
+    response = reviewer_client.delete(
+        reverse("claim-detail", args=[claim.pk]),
+        "version=2",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 204
+
+
+@pytest.mark.parametrize("name", ["claim-list", "citation-list", "source-list", "article-list"])
+def test_a_list_page_with_its_forms_costs_the_same_queries_for_1_or_many_rows(
+    reviewer_client, django_assert_num_queries, name
+):
+    CitationFactory()
+    reviewer_client.get(reverse(name), **HTML)  # warm the per-process caches
+    with CaptureQueriesContext(connection) as one:
+        assert reviewer_client.get(reverse(name), **HTML).status_code == 200
+    for _ in range(6):
+        CitationFactory()
+    with django_assert_num_queries(len(one)):
+        assert reviewer_client.get(reverse(name), **HTML).status_code == 200
+
+
+def test_a_refused_raw_json_body_comes_back_in_the_raw_data_form(researcher_client):
+    sent = {"statement": "Typed in the raw data tab.", "quote": "not in any article"}
+    response = researcher_client.post(reverse("claim-list"), sent, format="json", **HTML)
+    assert response.status_code == 400
+    content = page(response).find("textarea", data_override="content").text()
+    assert json.loads(content) == sent
