@@ -663,6 +663,9 @@ def main(argv: list[str] | None = None) -> int:
 
     say(f"== database {urlparse(url).path.lstrip('/') or url}: migrating")
     call_command("migrate", interactive=False, verbosity=0)
+    # DEBUG is off, as in production: the pages' {% static %} needs the collected manifest.
+    say("== collectstatic: the browsable pages' static files, as a deployment has them")
+    call_command("collectstatic", interactive=False, verbosity=0)
     (have,) = _query("SELECT count(*) FROM claims_claim")[0]
     if have < args.claims:
         say(f"== {have:,} claims, {args.claims:,} asked: generating")
