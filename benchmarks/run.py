@@ -71,6 +71,12 @@ TARGETS = {
     "create": Target(),
     "transition": Target(),
     "reading_view": Target(p95_ms=300),
+    # The browsable API's pages (config/browsable.py), as a researcher's browser gets them.
+    "page_root": Target(p95_ms=300),
+    "page_claims": Target(p95_ms=300),
+    "page_claim": Target(p95_ms=300),
+    "page_transition": Target(p95_ms=300),
+    "page_citations": Target(p95_ms=300),
 }
 # The browsable pages' budget (issue 10): under this many bytes of HTML.
 MAX_PAGE_BYTES = 1_000_000
@@ -310,7 +316,47 @@ def prepare(args: argparse.Namespace, rng: random.Random) -> tuple[list[Scenario
     scenarios.append(_create(rng))
     scenarios.append(_transition(args))
     scenarios.append(_reading_view(rng))
+    scenarios.extend(_pages(rng))
     return scenarios, total
+
+
+def _page_html_check(body) -> str | None:
+    """A browsable page: HTML (``fetch`` keeps its first 300 characters), not JSON."""
+    return None if isinstance(body, str) and "<html" in body.lower() else "not an HTML page"
+
+
+def _pages(rng: random.Random) -> list[Scenario]:
+    """The browsable API's pages (``?format=api`` asks for the HTML rendering): the root, the
+    claims list with its filter and create forms, a claim with its edit and citation forms,
+    its transition form, and the citations list with its form."""
+    ids = [row[0] for row in _query(
+        "SELECT id FROM claims_claim WHERE deleted_at IS NULL ORDER BY random() LIMIT %s", [SAMPLE // 10]
+    )]  # fmt: skip
+    rng.shuffle(ids)
+    pages = [
+        ("page_root", "GET /api/v1/ (HTML)", ["/api/v1/?format=api"]),
+        (
+            "page_claims",
+            f"GET /api/v1/claims/?page_size={PAGE} (HTML)",
+            [f"/api/v1/claims/?format=api&page_size={PAGE}"],
+        ),
+        ("page_claim", "GET /api/v1/claims/{id}/ (HTML)", [f"/api/v1/claims/{i}/?format=api" for i in ids]),
+        (
+            "page_transition",
+            "GET /api/v1/claims/{id}/transition/ (HTML)",
+            [f"/api/v1/claims/{i}/transition/?format=api" for i in ids],
+        ),
+        (
+            "page_citations",
+            "GET /api/v1/citations/ (HTML)",
+            [f"/api/v1/citations/?format=api&page_size={PAGE}"],
+        ),
+    ]
+    return [
+        Scenario(name, description, [request_line("GET", path) for path in paths], check=_page_html_check)
+        for name, description, paths in pages
+        if paths
+    ]
 
 
 def _deep_page(total: int) -> Scenario:
@@ -651,8 +697,8 @@ def main(argv: list[str] | None = None) -> int:
 
     say(f"== database {urlparse(url).path.lstrip('/') or url}: migrating")
     call_command("migrate", interactive=False, verbosity=0)
-    # The browsable pages (reading_view) link static files by their manifest names, as in
-    # production: without DEBUG they need collectstatic.
+    # DEBUG is off, as in production: the pages' {% static %} needs the collected manifest.
+    say("== collectstatic: the browsable pages' static files, as a deployment has them")
     call_command("collectstatic", interactive=False, verbosity=0)
     (have,) = _query("SELECT count(*) FROM claims_claim")[0]
     if have < args.claims:

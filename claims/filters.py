@@ -18,7 +18,7 @@ class IdFilter(django_filters.ModelChoiceFilter):
     """An id that must name an existing record (400 otherwise)."""
 
 
-@extend_schema_field({"type": "integer", "minimum": 0, "maximum": MAX_COUNT})
+@extend_schema_field({"type": "integer", "minimum": 0, "maximum": MAX_COUNT, "example": 1})
 class CountFilter(django_filters.NumberFilter):
     """A whole number of at least 0 (400 naming the parameter otherwise)."""
 

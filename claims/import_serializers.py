@@ -304,3 +304,26 @@ class ImportErrorSerializer(ErrorSerializer):
         many=True, help_text="Every problem found (up to 1000), each naming its row and field."
     )
     error_count = serializers.IntegerField(help_text="How many problems were found in all.")
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    """The import as a file upload (``multipart/form-data``), as a browser's form sends it."""
+
+    file = serializers.FileField(
+        help_text="The file to import: a JSON document (`.json`), or a CSV of one article's claims "
+        "(`.csv`, or sent as `text/csv`), as the JSON and CSV bodies of this operation."
+    )
+    article = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text="For a CSV file only (and required then): id or URL of the stored article the claims "
+        "belong to. The `article` query parameter may be used instead.",
+    )
+
+
+class ImportFormatsSerializer(serializers.Serializer):
+    media_types = serializers.ListField(
+        child=serializers.CharField(), help_text="The body types an import may be sent as."
+    )
+    max_bytes = serializers.IntegerField(help_text="The largest body an import may have, in bytes.")

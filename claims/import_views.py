@@ -1,13 +1,20 @@
 """``POST /api/v1/import/``: a JSON document, or a CSV of one article's claims (claims.importer)."""
 
 import pghistory
+from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import parsers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from claims.import_serializers import ImportDocumentSerializer, ImportErrorSerializer, ImportResultSerializer
+from claims.import_serializers import (
+    ImportDocumentSerializer,
+    ImportErrorSerializer,
+    ImportFormatsSerializer,
+    ImportResultSerializer,
+    ImportUploadSerializer,
+)
 from claims.importer import (
     ImportRefused,
     Problem,
@@ -60,18 +67,50 @@ def _dry_run(request) -> bool:
     raise InvalidInput("Give true or false.", field="dry_run", code="invalid")
 
 
+def _upload(request, article_ref: str | None) -> tuple[bool, bytes, str | None]:
+    """An uploaded file: whether it is a CSV (by name or type), its bytes, and the article."""
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise InvalidInput("Choose a file to import.", field="file", code="required")
+    name = (upload.name or "").lower()
+    is_csv = name.endswith(".csv") or (upload.content_type or "").lower() == CSV_MEDIA_TYPE
+    form_article = (request.data.get("article") or "").strip()
+    return is_csv, upload.read(), form_article or article_ref or None
+
+
 CSV_EXAMPLE = (
     "statement,quote,quote_start,claimant,claim_date\n"
     'The attack involved 21 rockets.,"The attack involved 21 rockets.",,U.S. Central Command,2020-12-23\n'
 )
 
 
+def _indented(text: str) -> str:
+    """A Markdown code block (indented; the API docs show no code fences)."""
+    return "".join(f"    {line}\n" for line in text.splitlines())
+
+
 class ImportView(APIView):
     """Researchers and reviewers import; the history of every record written says ``via: import``."""
 
-    parser_classes = [ImportJSONParser, CSVParser]
+    parser_classes = [ImportJSONParser, CSVParser, parsers.MultiPartParser]
+    # The browsable API's upload form (config/browsable.py).
+    serializer_class = ImportUploadSerializer
     # Every refusal of a file, a conflict with stored records included, is a 400 listing the rows.
-    error_codes = {"400", "401", "403", "413", "415"}
+    error_codes = {"POST": {"400", "401", "403", "413", "415"}, "GET": {"401", "403"}}
+
+    @extend_schema(
+        operation_id="import_formats",
+        summary="What the import accepts",
+        description="The media types `POST` on this address accepts and the largest body it takes. "
+        "In a browser this page is the import form.",
+        responses={200: ImportFormatsSerializer},
+    )
+    def get(self, request):
+        body = {
+            "media_types": [parser.media_type for parser in self.parser_classes],
+            "max_bytes": settings.IMPORT_MAX_BYTES,
+        }
+        return Response(ImportFormatsSerializer(body).data)
 
     @extend_schema(
         operation_id="import_create",
@@ -92,7 +131,10 @@ class ImportView(APIView):
             "source's or article's URL, a source's identifier) or by the id of a stored record.\n\n"
             "**text/csv**: claims of the stored article named by `article`, UTF-8, with a header row "
             "naming some of `statement, quote, quote_start, claimant, claim_date` (`statement` and "
-            "`quote` required).\n\n"
+            "`quote` required), for example:\n\n" + _indented(CSV_EXAMPLE) + "\n"
+            "**multipart/form-data**: either of the two as an uploaded `file` (a browser's form), read "
+            "as CSV when its name ends in `.csv` or its type is `text/csv`, else as JSON; `article` "
+            "may then be a form field.\n\n"
             "The body may be up to `IMPORT_MAX_BYTES` (20 MiB by default). Status is never imported."
         ),
         parameters=[
@@ -108,9 +150,11 @@ class ImportView(APIView):
                 description="Validate and count what would change, but write nothing.",
             ),
         ],
+        # text/csv is described above rather than listed here: generated clients
+        # (openapi-python-client) cannot send it and warn; they send a CSV as the upload's `file`.
         request={
             "application/json": ImportDocumentSerializer,
-            CSV_MEDIA_TYPE: {"type": "string", "description": "CSV text with a header row."},
+            "multipart/form-data": ImportUploadSerializer,
         },
         responses={
             200: OpenApiResponse(ImportResultSerializer, description="Imported (or, with dry_run, checked)."),
@@ -120,7 +164,6 @@ class ImportView(APIView):
                 "problem found (up to 1000) by section, row and field.",
             ),
         },
-        examples=[OpenApiExample("CSV", value=CSV_EXAMPLE, media_type=CSV_MEDIA_TYPE, request_only=True)],
     )
     def post(self, request):
         try:
@@ -132,14 +175,18 @@ class ImportView(APIView):
 
     def _import(self, request) -> Response:
         dry_run = _dry_run(request)
-        is_csv = (request.content_type or "").split(";")[0].strip().lower() == CSV_MEDIA_TYPE
+        media_type = (request.content_type or "").split(";")[0].strip().lower()
         article_ref = request.query_params.get("article")
+        if media_type == "multipart/form-data":
+            is_csv, raw, article_ref = _upload(request, article_ref)
+        else:
+            is_csv = media_type == CSV_MEDIA_TYPE
+            data = request.data
+            # DRF hands an empty body over as an empty dict, without asking the parser.
+            raw = data if isinstance(data, bytes) else b""
         if not is_csv and article_ref:
-            raise InvalidInput("article applies only to a text/csv body.", field="article", code="invalid")
+            raise InvalidInput("article applies only to a CSV file.", field="article", code="invalid")
         article = find_article(article_ref) if is_csv else None
-        data = request.data
-        # DRF hands an empty body over as an empty dict, without asking the parser.
-        raw = data if isinstance(data, bytes) else b""
         with pghistory.context(via="import"):
             if is_csv:
                 result = import_csv(raw=raw, article=article, user=request.user, dry_run=dry_run)

@@ -276,9 +276,34 @@ class TransitionSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         default="",
+        style={"base_template": "textarea.html"},
         help_text="Why; required when giving or reopening a verdict.",
     )
     version = version_field()
+
+
+class TransitionMoveSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Status.choices, help_text="A status the claim may be moved to.")
+    label = serializers.CharField(help_text="The status as a person reads it.")
+    rationale_required = serializers.BooleanField(
+        help_text="Whether the move needs a `rationale` (giving or reopening a verdict)."
+    )
+    citation_stance_required = serializers.ChoiceField(
+        choices=Citation.Stance.choices,
+        allow_null=True,
+        help_text="The stance of the citation the claim must have for this verdict (`supports` for "
+        "`verified` and `partly_verified`, `contradicts` for `refuted`); null if none is needed.",
+    )
+    text = serializers.CharField(help_text="What the move needs, in words (e.g. “Needs a rationale.”).")
+
+
+class TransitionOptionsSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Status.choices, help_text="The claim's current status.")
+    version = serializers.IntegerField(help_text="The claim's current version: send it back as `version`.")
+    moves = TransitionMoveSerializer(
+        many=True,
+        help_text="The statuses you may move the claim to from its current one, with what each needs.",
+    )
 
 
 class HistoryFieldChangeSerializer(serializers.Serializer):

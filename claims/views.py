@@ -1,3 +1,4 @@
+from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -10,8 +11,9 @@ from claims import selectors, services
 from claims.export_views import ClaimExportsMixin
 from claims.filters import ArticleFilter, CitationFilter, ClaimFilter
 from claims.history import claim_as_of, claim_history, parse_as_of
-from claims.matching_serializers import ClaimCreatedSerializer
+from claims.matching_serializers import ClaimCreatedSerializer, ClaimMatchTextSerializer
 from claims.matching_views import ClaimMatchingMixin
+from claims.models import Claim, Status
 from claims.provenance import ClaimProvenanceSerializer, claim_provenance
 from claims.reading import reading_panel
 from claims.same_claim_views import ClaimSameAsMixin
@@ -23,14 +25,43 @@ from claims.serializers import (
     ClaimHistoryEntrySerializer,
     ClaimSerializer,
     ClaimWriteSerializer,
+    TransitionOptionsSerializer,
     TransitionSerializer,
 )
-from config.concurrency import etag_for, expected_version, requires_version
+from config.browsable import render_form
+from config.concurrency import etag_for, expected_version
 from config.idempotency import idempotent
 from config.pagination import KeysetPagination, PageNumberPagination
 from config.permissions import ReviewersOnly
+from config.roles import is_researcher
 from config.schema import ErrorSerializer
 from config.viewsets import ServiceModelViewSet
+
+
+def transition_options(*, claim: Claim, actor) -> dict:
+    """The claim's status, version and the moves ``actor`` may make (``services.claim_moves``)."""
+    labels = dict(Status.choices)
+    moves = [
+        {
+            "status": move.to,
+            "label": labels[move.to],
+            "rationale_required": move.needs_rationale,
+            "citation_stance_required": move.needs_stance,
+            "text": move.text,
+        }
+        for move in services.claim_moves(claim=claim, actor=actor)
+    ]
+    return {"status": claim.status, "version": claim.version, "moves": moves}
+
+
+def transition_help(options: dict) -> str:
+    """The transition form's words on what each offered move needs."""
+    labels = dict(Status.choices)
+    if not options["moves"]:
+        return f"The claim is {labels[options['status']]}; your role may not move it from there."
+    parts = [f"Now {labels[options['status']]}."]
+    parts.extend(f"{move['label']}: {move['text']}" for move in options["moves"])
+    return " ".join(parts)
 
 
 @extend_schema_view(
@@ -144,6 +175,7 @@ class ClaimViewSet(ClaimSameAsMixin, ClaimMatchingMixin, ClaimExportsMixin, Serv
     ordering_fields = ["created_at", "updated_at", "claim_date", "status", "claimant", "id"]
     ordering = ["-created_at", "-id"]
     pagination_class = KeysetPagination
+    browsable_forms_keep_values = ("match",)
 
     def get_queryset(self):
         if self.action == "history":
@@ -154,6 +186,8 @@ class ClaimViewSet(ClaimSameAsMixin, ClaimMatchingMixin, ClaimExportsMixin, Serv
     def get_serializer_class(self):
         if self.action == "transition":
             return TransitionSerializer
+        if self.action == "match":
+            return ClaimMatchTextSerializer
         if self.action == "history":
             return ClaimHistoryEntrySerializer
         return super().get_serializer_class()
@@ -196,6 +230,18 @@ class ClaimViewSet(ClaimSameAsMixin, ClaimMatchingMixin, ClaimExportsMixin, Serv
         return self.read_response(services.claim_restore(claim=claim, actor=request.user))
 
     @extend_schema(
+        methods=["GET"],
+        summary="The status moves you may make on a claim",
+        description=(
+            "The claim's current status and version, and the statuses you (with your role) may move "
+            "it to, each saying whether it needs a `rationale` and which citation stance the claim "
+            "must have. Send one of them to `POST` on this address."
+        ),
+        request=None,
+        responses={200: TransitionOptionsSerializer},
+    )
+    @extend_schema(
+        methods=["POST"],
         summary="Change a claim's verification status",
         description=(
             "Researchers move a claim between `unverified` and `in_review`. Only reviewers give a "
@@ -203,15 +249,25 @@ class ClaimViewSet(ClaimSameAsMixin, ClaimMatchingMixin, ClaimExportsMixin, Serv
             "one, and always with a `rationale`. `verified` and `partly_verified` need a citation "
             "that supports the claim; `refuted` one that contradicts it. The claim and its history "
             "row are written in one transaction. Like an edit, it names the claim's version it is "
-            "based on (`If-Match` or `version`)."
+            "based on (`If-Match` or `version`). `GET` on this address lists the moves you may make."
         ),
         request=TransitionSerializer,
         responses={200: ClaimSerializer},
     )
-    @action(detail=True, methods=["post"], url_path="transition")
-    @requires_version
-    @idempotent
+    @action(detail=True, methods=["get", "post"], url_path="transition")
     def transition(self, request, pk=None):
+        """Move the claim to another status. The form below offers only the moves your role
+        allows from the claim's current status, and says what each verdict needs."""
+        if request.method == "GET":
+            claim = self.get_object()
+            return Response(transition_options(claim=claim, actor=request.user))
+        return self._transition(request, pk=pk)
+
+    transition.requires_version = True
+    transition.idempotent = True
+
+    @idempotent
+    def _transition(self, request, pk=None):
         claim = self.get_object()
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -224,6 +280,40 @@ class ClaimViewSet(ClaimSameAsMixin, ClaimMatchingMixin, ClaimExportsMixin, Serv
             expected_version=expected,
         )
         return self.read_response(claim)
+
+    def browsable_panels(self, *, request, response) -> list[dict]:
+        """The claim page offers to cite a source (config/browsable.py renders the form)."""
+        if self.action != "retrieve" or response.status_code != 200 or "as_of" in request.query_params:
+            return []
+        if not is_researcher(request.user):
+            return []
+        claim = getattr(getattr(response.data, "serializer", None), "instance", None) or self.get_object()
+        blank = CitationWriteSerializer(context=self.get_serializer_context())
+        form = render_form(blank, omit=("claim", "version"), name="cite")
+        return [
+            {
+                "template": "claims/browsable/cite_panel.html",
+                "claim": claim,
+                "status_label": claim.get_status_display(),
+                "article_url": reverse("article-detail", args=[claim.article_id]),
+                "transition_url": reverse("claim-transition", args=[claim.pk]),
+                "action": reverse("citation-list"),
+                "form": form,
+            }
+        ]
+
+    def browsable_form_serializer(self, *, method, instance, data):
+        """The browsable API's transition form offers only the moves the user may make."""
+        if self.action != "transition" or method != "POST":
+            return NotImplemented
+        claim = instance if isinstance(instance, Claim) else self.get_object()
+        serializer = TransitionSerializer(data=data) if data is not None else TransitionSerializer()
+        options = transition_options(claim=claim, actor=self.request.user)
+        serializer.fields["status"].choices = [(move["status"], move["label"]) for move in options["moves"]]
+        serializer.fields["status"].help_text = transition_help(options)
+        if data is None:
+            serializer.fields["version"].initial = claim.version
+        return serializer
 
     @extend_schema(
         summary="A claim's history, newest first",

@@ -49,6 +49,10 @@ class TokenView(APIView):
 
     @extend_schema(
         summary="Get an API token",
+        description="Send your username and password; the answer's token goes in the "
+        "`Authorization: Token <key>` header of every later request. Tokens expire after "
+        "`TOKEN_TTL_HOURS` (30 days by default). Password attempts are limited per address and per "
+        "username.",
         request=TokenRequestSerializer,
         responses={201: TokenSerializer},
         auth=[],
@@ -81,7 +85,12 @@ class TokenView(APIView):
         body = {"token": token, "expiry": instance.expiry, "username": user.get_username()}
         return Response(TokenSerializer(body).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Revoke the token used for this request", request=None, responses={204: None})
+    @extend_schema(
+        summary="Revoke the token used for this request",
+        description="Signs this token out; your other tokens keep working.",
+        request=None,
+        responses={204: None},
+    )
     def delete(self, request):
         if not request.user.is_authenticated:
             return Response(
@@ -105,7 +114,10 @@ class AllTokensView(APIView):
     error_codes = ("401", "403")  # 403: a session request without its CSRF token
 
     @extend_schema(
-        summary="Revoke all your tokens (sign out everywhere)", request=None, responses={204: None}
+        summary="Revoke all your tokens (sign out everywhere)",
+        description="Every token of the signed-in user stops working at once.",
+        request=None,
+        responses={204: None},
     )
     def delete(self, request):
         AuthToken.objects.filter(user=request.user).delete()
@@ -115,7 +127,12 @@ class AllTokensView(APIView):
 class MeView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(summary="Who am I, and what may I do", responses={200: MeSerializer})
+    @extend_schema(
+        summary="Who am I, and what may I do",
+        description="The signed-in user's username and roles: researchers record and edit articles, "
+        "claims and citations; reviewers also give verdicts and use the trash.",
+        responses={200: MeSerializer},
+    )
     def get(self, request):
         user = request.user
         body = {

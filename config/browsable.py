@@ -1,11 +1,161 @@
-"""The browsable API's renderer: DRF's, with the project's name and room for page panels.
+"""The browsable API's renderer: DRF's, with the project's name, room for page panels, and
+forms that keep what the user typed.
 
 A view may define ``browsable_panels(*, request, response) -> list[dict]``; each panel is a
 dict with a ``template`` (rendered above the response, in order) and whatever context that
 template needs. JSON clients never see panels: they exist only in the HTML rendering.
+
+Forms. DRF rebuilds every form empty after a refusal and shows the error only in the JSON.
+Here a refused submission (any 4xx) re-renders its form from the values sent, each error of
+the project's error body (config.exceptions) beside the field it names and the others above
+the form. A successful create offers the form again, empty; a create form has no ``version``
+(an edit form carries the record's). No form lists the rows of a related table: a related
+field is an id input with a search helper (claims/static/claims/lookup.js). A view may define
+``browsable_form_serializer(*, method, instance, data)`` to build a form of its own (None: no
+form for that method).
 """
 
+import json
+from collections.abc import Mapping
+
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from rest_framework import exceptions, serializers
+from rest_framework.fields import empty
 from rest_framework.renderers import BrowsableAPIRenderer
+from rest_framework.request import is_form_media_type, override_method
+
+FORM_TEMPLATE = "claimtrack/forms/form.html"
+CREATE_PAGES = frozenset({"list", "create"})
+
+
+def _lookup_url(field: serializers.RelatedField) -> str | None:
+    queryset = getattr(field, "queryset", None)
+    if queryset is None:
+        return None
+    try:
+        return reverse(f"{queryset.model._meta.model_name}-list")
+    except NoReverseMatch:
+        return None
+
+
+def _is_multiline(field: serializers.Field) -> bool:
+    return field.style.get("base_template") == "textarea.html" or isinstance(
+        field, serializers.JSONField | serializers.DictField | serializers.ListField
+    )
+
+
+def _input_type(field: serializers.Field) -> str:
+    for kind, input_type in (
+        (serializers.EmailField, "email"),
+        (serializers.URLField, "url"),
+        (serializers.DateTimeField, "datetime-local"),
+        (serializers.DateField, "date"),
+        (serializers.IntegerField, "number"),
+        (serializers.FloatField, "number"),
+        (serializers.DecimalField, "number"),
+        (serializers.FileField, "file"),
+    ):
+        if isinstance(field, kind):
+            return input_type
+    return field.style.get("input_type", "text")
+
+
+def _as_text(value) -> str:
+    if value is None or value is empty or value is False:
+        return ""
+    return str(value)
+
+
+def describe_field(bound, *, errors: list[str]) -> dict:
+    """What the form template needs to draw one field: its kind, value as text and errors."""
+    field = bound._field
+    item = {
+        "name": bound.name,
+        "label": field.label or bound.name.replace("_", " ").capitalize(),
+        "help_text": field.help_text or "",
+        "required": field.required,
+        "errors": errors,
+        "value": "",
+        "kind": "input",
+        "input_type": "text",
+    }
+    value = bound.value
+    if isinstance(field, serializers.ManyRelatedField):
+        ids = value if isinstance(value, list | tuple) else []
+        item.update(kind="many", values=[_as_text(getattr(v, "pk", v)) for v in ids if v not in ("", None)])
+        item["lookup"] = _lookup_url(field.child_relation)
+    elif isinstance(field, serializers.RelatedField):
+        item.update(kind="related", input_type="number", value=_as_text(getattr(value, "pk", value)))
+        item["lookup"] = _lookup_url(field)
+    elif isinstance(field, serializers.BooleanField):
+        item.update(kind="checkbox", checked=value in (True, "true", "on", "True", "1"))
+    elif isinstance(field, serializers.ChoiceField):
+        item.update(
+            kind="select",
+            value=_as_text(value),
+            choices=[(str(key), label) for key, label in field.choices.items()],
+        )
+    elif _is_multiline(field):
+        item.update(kind="textarea", value=_as_text(value))
+    else:
+        item.update(input_type=_input_type(field), value=_as_text(value))
+        if isinstance(field, serializers.FloatField | serializers.DecimalField):
+            item["step"] = "any"
+        if item["input_type"] == "file":
+            item["value"] = ""  # a browser never refills a file input
+    return item
+
+
+def errors_by_field(body, field_names) -> tuple[dict[str, list[str]], list[str]]:
+    """Split the project's error body into messages per form field and the rest."""
+    by_field: dict[str, list[str]] = {}
+    other: list[str] = []
+    if not isinstance(body, Mapping):
+        return by_field, other
+    for error in body.get("errors") or []:
+        if not isinstance(error, Mapping):
+            continue
+        name = str(error.get("field") or "").split(".")[0]
+        message = str(error.get("message", ""))
+        if name in field_names:
+            by_field.setdefault(name, []).append(message)
+        else:
+            label = f"{error.get('field')}: " if error.get("field") else ""
+            other.append(label + message)
+    if not by_field and not other and body.get("detail"):
+        other.append(str(body["detail"]))
+    return by_field, other
+
+
+def render_form(serializer, *, errors=None, form_errors=(), detail: str = "", omit=(), name: str = "") -> str:
+    errors = errors or {}
+    fields = [
+        describe_field(bound, errors=errors.get(bound.name, []))
+        for bound in serializer
+        if not bound._field.read_only
+        and not isinstance(bound._field, serializers.HiddenField)
+        and bound.name not in omit
+    ]
+    return render_to_string(
+        FORM_TEMPLATE,
+        {"fields": fields, "form_errors": list(form_errors), "detail": detail, "form_name": name},
+    )
+
+
+def bind_submitted(serializer, *, errors: dict[str, list[str]]):
+    """Make ``serializer`` (built with ``data=``) show the values sent rather than validate them."""
+    serializer._validated_data = {}
+    serializer._errors = errors or {"non_field_errors": ["refused"]}
+    return serializer
+
+
+def submitted_data(request):
+    try:
+        data = request.data
+    except exceptions.ParseError:
+        return {}
+    return data if isinstance(data, Mapping) else {}
 
 
 class ClaimtrackBrowsableAPIRenderer(BrowsableAPIRenderer):
@@ -18,4 +168,104 @@ class ClaimtrackBrowsableAPIRenderer(BrowsableAPIRenderer):
             if panels
             else []
         )
+        context["delete_version"] = self._record_version(data)
         return context
+
+    @staticmethod
+    def _record_instance(data):
+        serializer = getattr(data, "serializer", None)
+        if serializer is None or getattr(serializer, "many", False):
+            return None
+        instance = getattr(serializer, "instance", None)
+        return instance if hasattr(instance, "pk") else None
+
+    def _record_version(self, data):
+        return getattr(self._record_instance(data), "version", None)
+
+    def _build_serializer(self, view, method, request, *, instance, data):
+        hook = getattr(view, "browsable_form_serializer", None)
+        if hook is not None:
+            built = hook(method=method, instance=instance, data=data)
+            if built is not NotImplemented:
+                return built
+        kwargs = {} if data is None else {"data": data}
+        if method in ("PUT", "PATCH"):
+            kwargs["instance"] = instance
+        if hasattr(view, "get_serializer"):
+            return view.get_serializer(**kwargs)
+        serializer_class = getattr(view, "serializer_class", None)
+        if serializer_class is None:
+            return None
+        return self._get_serializer(serializer_class, view, request, **kwargs)
+
+    def get_rendered_html_form(self, data, view, method, request):
+        if method in ("DELETE", "OPTIONS"):
+            return super().get_rendered_html_form(data, view, method, request)
+        response = self.renderer_context["response"]
+        sent_method = request.method
+        refused = sent_method == method and response.status_code >= 400
+        # A search sent by POST (claim matching) keeps its words after answering.
+        kept = sent_method == method and getattr(view, "action", None) in getattr(
+            view, "browsable_forms_keep_values", ()
+        )
+        instance = self._record_instance(data)
+        submitted = submitted_data(request) if refused or kept else None
+        with override_method(view, request, method) as form_request:
+            if not self.show_form_for_method(view, method, form_request, instance):
+                return None
+            if not any(is_form_media_type(parser.media_type) for parser in view.parser_classes):
+                return None
+            serializer = self._build_serializer(view, method, form_request, instance=instance, data=submitted)
+            if serializer is None or isinstance(serializer, serializers.ListSerializer):
+                return None
+            # The POST form of a list is a create: a new record has no version to be based on.
+            omit = ("version",) if getattr(view, "action", None) in CREATE_PAGES else ()
+            if kept and not refused:
+                return render_form(bind_submitted(serializer, errors={}), omit=omit, name=method.lower())
+            if not refused:
+                return render_form(serializer, omit=omit, name=method.lower())
+            by_field, other = errors_by_field(response.data, set(serializer.fields))
+            bind_submitted(serializer, errors=by_field)
+            detail = response.data.get("detail", "") if isinstance(response.data, Mapping) else ""
+            return render_form(
+                serializer, errors=by_field, form_errors=other, detail=detail, omit=omit, name=method.lower()
+            )
+
+    def get_raw_data_form(self, data, view, method, request):
+        """DRF's "Raw data" form; after a refusal of a body sent through it, the body sent."""
+        sent_method = request.method
+        form = super().get_raw_data_form(data, view, method, request)
+        response = self.renderer_context["response"]
+        if form is None or sent_method != method or response.status_code < 400:
+            return form
+        media_type = (request.content_type or "").split(";")[0].strip()
+        if is_form_media_type(media_type):
+            return form  # sent by the HTML form, which keeps its own values
+        try:
+            sent = request.data
+        except exceptions.ParseError:
+            return form
+        if isinstance(sent, bytes):
+            text = sent.decode("utf-8", errors="replace")
+        else:
+            text = json.dumps(sent, indent=4, ensure_ascii=False)
+        form.fields["_content"].initial = text
+        if media_type in dict(form.fields["_content_type"].choices):
+            form.fields["_content_type"].initial = media_type
+        return form
+
+    def get_extra_actions(self, view, status_code):
+        """DRF lists every extra action; only those the user's role may use are offered."""
+        links = super().get_extra_actions(view, status_code)
+        if not links:
+            return links
+        request = self.renderer_context["request"]
+        denied = set()
+        for extra in view.get_extra_actions():
+            permission_classes = extra.kwargs.get("permission_classes")
+            if not permission_classes:
+                continue
+            action_view = view.__class__(**extra.kwargs)
+            if not all(permission().has_permission(request, view) for permission in permission_classes):
+                denied.add(action_view.get_view_name())
+        return {name: url for name, url in links.items() if name not in denied}

@@ -1,4 +1,7 @@
 import django_filters
+from django import forms
+from django.template import loader
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import filters
 from rest_framework.exceptions import ValidationError
 
@@ -59,3 +62,17 @@ def range_filters(field_name: str, what: str, *, with_time: bool = False) -> tup
         filter_class(field_name=field_name, lookup_expr="gte", help_text=f"{what} at or after {unit}."),
         filter_class(field_name=field_name, lookup_expr="lte", help_text=f"{what} at or before {unit}."),
     )
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend, whose browsable-API filter form asks for a related record by
+    id (a number input) rather than listing every row of its table in a select."""
+
+    def to_html(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return None
+        for field in filterset.form.fields.values():
+            if isinstance(field, forms.ModelChoiceField | forms.ModelMultipleChoiceField):
+                field.widget = forms.NumberInput(attrs={"min": 1})
+        return loader.get_template(self.template).render({"filter": filterset}, request)

@@ -2,7 +2,7 @@
 
 from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.plumbing import build_serializer_context
+from drf_spectacular.plumbing import build_serializer_context, get_doc
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
@@ -105,7 +105,59 @@ def _may_be_blank(field) -> bool:
         return False
 
 
+# Realistic examples for Swagger UI, which otherwise fills a bounded integer with its maximum
+# (a version of 2147483647).
+FIELD_EXAMPLES = {"version": 3, "quote_start": 112, "quote_end": 160, "current_version": 4}
+
+# What the standard operations of a versioned resource (config.viewsets) do, for its users.
+STANDARD_DESCRIPTIONS = {
+    "list": "A page of {plural}. Narrow it with the query parameters below; `next` and `previous` "
+    "link the neighbouring pages.",
+    "retrieve": "One {name} by its id. The `ETag` header names the version you read: send it back "
+    "as `If-Match` to edit or delete it, or as `If-None-Match` to get 304 while it is unchanged.",
+    "create": "Creates a new {name} from the fields sent and answers 201 with it and its `Location`. Send "
+    "an `Idempotency-Key` to retry safely: a repeat returns the first answer and creates nothing.",
+    "update": "Replaces the {name}'s fields with those sent. Say which version your change is based "
+    "on (`If-Match` or `version`): a stale one gives 412 and changes nothing.",
+    "partial_update": "Changes only the fields sent. Say which version your change is based on "
+    "(`If-Match` or `version`): a stale one gives 412 and changes nothing.",
+    "destroy": "Say which version you are deleting (`If-Match` or `version`): a stale one gives 412 "
+    "and deletes nothing.",
+}
+
+
+def _is_ours(handler) -> bool:
+    return not (getattr(handler, "__module__", "") or "").startswith(("rest_framework", "django"))
+
+
 class AutoSchema(openapi.AutoSchema):
+    def get_description(self):
+        """Written for the API's users: an action's own docstring, or the standard words for a
+        standard operation; never a class docstring, which is written for the code's readers.
+        (``@extend_schema(description=…)`` takes precedence over this.)"""
+        action = getattr(self.view, "action", None) or self.method.lower()
+        handler = getattr(self.view, action, None)
+        doc = get_doc(handler) if handler is not None and _is_ours(handler) else ""
+        if doc:
+            return doc
+        model = getattr(getattr(self.view, "queryset", None), "model", None)
+        if model is None and hasattr(self.view, "get_queryset"):
+            try:
+                model = self.view.get_queryset().model
+            except Exception:  # a view whose queryset needs a request
+                model = None
+        template = STANDARD_DESCRIPTIONS.get(action)
+        if template is None or model is None:
+            return ""
+        return template.format(name=model._meta.verbose_name, plural=model._meta.verbose_name_plural)
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        example = FIELD_EXAMPLES.get(getattr(field, "field_name", None))
+        if example is not None and schema.get("type") == "integer" and "example" not in schema:
+            schema["example"] = example
+        return schema
+
     def _insert_field_validators(self, field, schema):
         super()._insert_field_validators(field, schema)
         # An optional URL is stored as "" when absent, which is no "uri": say both are valid.
@@ -125,6 +177,9 @@ class AutoSchema(openapi.AutoSchema):
         )
         is_idempotent = getattr(handler, "idempotent", False) or (service_viewset and action == "create")
         is_conditional = service_viewset and action == "retrieve"
+        if self.method == "GET":
+            # An action answering GET and POST (a claim's transition) reads on GET.
+            needs_version = is_idempotent = False
         return needs_version, is_idempotent, is_conditional
 
     def get_override_parameters(self):

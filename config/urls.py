@@ -1,19 +1,20 @@
 from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
 
 from claims.changes import ChangeFeedViewSet
 from claims.export_views import ClaimReviewViewSet
 from claims.import_views import ImportView
 from claims.trash import TrashViewSet
 from claims.views import ArticleViewSet, CitationViewSet, ClaimViewSet
+from config.api_root import ClaimtrackRouter
 from config.auth_views import AllTokensView, MeView, TokenView
 from sources.views import PublisherViewSet, SourceViewSet
 
-router = DefaultRouter()
+router = ClaimtrackRouter()
 router.register("publishers", PublisherViewSet, basename="publisher")
 router.register("sources", SourceViewSet, basename="source")
 router.register("articles", ArticleViewSet, basename="article")
@@ -23,8 +24,19 @@ router.register("claimreviews", ClaimReviewViewSet, basename="claimreview")
 router.register("trash", TrashViewSet, basename="trash")
 router.register("changes", ChangeFeedViewSet, basename="change")
 
+
+class FaviconView(RedirectView):
+    """Browsers ask for /favicon.ico whatever the page says; the icon is a static file."""
+
+    permanent = False
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static("claimtrack/favicon.ico")
+
+
 urlpatterns = [
     path("", RedirectView.as_view(url="/api/v1/", permanent=False)),
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("api/v1/auth/token/", TokenView.as_view(), name="auth-token"),
     path("api/v1/auth/tokens/", AllTokensView.as_view(), name="auth-tokens"),
     path("api/v1/auth/me/", MeView.as_view(), name="auth-me"),

@@ -567,8 +567,10 @@ def test_query_parameters_are_checked(researcher_client, article):
     assert not Publisher.objects.exists()
 
 
-def test_a_form_body_is_an_unsupported_media_type(researcher_client):
-    assert_error(researcher_client.post(URL, data={"claims": "x"}, format="multipart"), 415)
+def test_a_urlencoded_form_body_is_an_unsupported_media_type(researcher_client):
+    # A form sends the import as an uploaded file (multipart/form-data; test_import_upload.py).
+    response = researcher_client.post(URL, data="claims=x", content_type="application/x-www-form-urlencoded")
+    assert_error(response, 415)
 
 
 # Size ----------------------------------------------------------------------------------------
