@@ -282,6 +282,16 @@ class CitedPublisherFilter(SearchListFilter):
 # Forms --------------------------------------------------------------------------------
 
 
+class ArticleForm(ServiceModelForm):
+    """The body reaches the service as typed: the service normalises it (line endings) the
+    same way for every door; the form's default stripping would be a second, admin-only rule."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "body" in self.fields:
+            self.fields["body"].strip = False
+
+
 class ClaimForm(ServiceModelForm):
     quote_start = forms.IntegerField(
         required=False,
@@ -432,6 +442,7 @@ class ArticleClaimInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(TrashModelAdmin):
+    form = ArticleForm
     list_display = ("title", "publisher", "published_on", "claim_count", "updated_at")
     list_filter = ("publisher",)
     list_select_related = ("publisher",)
