@@ -23,6 +23,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from claims import selectors, services
@@ -35,6 +36,11 @@ from sources.admin import ServiceModelForm, TrashModelAdmin, add_domain_errors
 from sources.models import Source
 
 STATEMENT_COLUMN_LENGTH = 90
+# The list's selection boxes, with the class and id Django's actions script looks for.
+SELECT_ALL_CHECKBOX = '<input type="checkbox" id="action-toggle" aria-label="Select all claims">'
+ROW_CHECKBOX = (
+    '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="Select this claim">'
+)
 HISTORY_ON_EVIDENCE_PAGE = 10
 
 
@@ -513,6 +519,7 @@ class ClaimAdmin(TrashModelAdmin):
     # EstimatedCountPaginator (and README, "Verification workflow and roles").
     paginator = EstimatedCountPaginator
     show_full_result_count = False
+    list_per_page = 50
 
     def get_queryset(self, request):
         latest_change = (
@@ -555,6 +562,14 @@ class ClaimAdmin(TrashModelAdmin):
         return super().has_change_permission(request, obj)
 
     # Columns and read-only fields -------------------------------------------------------
+
+    @admin.display(
+        description=mark_safe('<input type="checkbox" id="action-toggle" aria-label="Select all claims">')
+    )
+    def action_checkbox(self, obj):
+        """The row's selection box, written out: Django renders it through a widget template,
+        which was a third of the list's time."""
+        return format_html(ROW_CHECKBOX, helpers.ACTION_CHECKBOX_NAME, obj.pk)
 
     @admin.display(description="Statement", ordering="statement")
     def statement_short(self, obj):
