@@ -110,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=30, help="Requests per scenario.")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--only", nargs="*", help="Run only these scenarios.")
     args = parser.parse_args(argv)
     setup()
     from claims.models import Claim
@@ -121,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
         "|---|---|---|---|---|---|",
     ]
     for name, paths in scenarios(random.Random(args.seed), args.requests).items():
+        if args.only and name not in args.only:
+            continue
         result = run(client, paths)
         ok = result["p95"] < TARGET_MS and result["bytes"] < TARGET_BYTES
         rows.append(

@@ -237,3 +237,26 @@ def test_normalise_stored_bodies_moves_quotes_and_offsets_with_the_body():
     event = ClaimEvent.objects.filter(pgh_obj_id=spanning.pk).order_by("-pgh_id").first()
     assert event.pgh_context.metadata["migration"] == "test"
     assert normalise_stored_bodies(article_model=Article, claim_model=Claim) == 0
+
+
+def test_admin_keeps_the_body_as_typed_apart_from_line_endings(reviewer_admin):
+    body = "  Indented first line.\r\nRockets hit the base.\r\n"
+    response = reviewer_admin.post(
+        reverse("admin:claims_article_add"),
+        {
+            "title": "Typed in the admin",
+            "body": body,
+            "url": "",
+            "byline": "",
+            "language": "",
+            "claims-TOTAL_FORMS": "0",
+            "claims-INITIAL_FORMS": "0",
+            "claims-MIN_NUM_FORMS": "0",
+            "claims-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert (
+        Article.objects.get(title="Typed in the admin").body
+        == "  Indented first line.\nRockets hit the base.\n"
+    )
