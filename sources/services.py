@@ -5,7 +5,6 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models.functions import Lower
 
 from config.concurrency import check_version
 from config.errors import Conflict, InvalidInput
@@ -17,6 +16,7 @@ from config.trash import (
     require_superuser,
     take_out_of_trash,
 )
+from sources.identity import name_key
 from sources.models import Publisher, Source, SourceReliance
 from sources.provenance import lock_reliance_graph, reliance_cycle
 from sources.urls_normal import normalize_url
@@ -45,12 +45,25 @@ def _normal_url(value: str, field: str = "url", max_length: int = URL_MAX_LENGTH
     return normal
 
 
-def _check_publisher_name(name: str, *, exclude_id: int | None = None) -> None:
-    clash = Publisher.objects.annotate(lname=Lower("name")).filter(lname=name.lower())
+def _check_publisher_name(name: str, *, exclude_id: int | None = None) -> str:
+    """A publisher's name must not look like another's: the same identity key
+    (sources.identity) is a 409 naming the publisher that has it. Returns the key."""
+    key = name_key(name)
+    if not key:
+        raise InvalidInput("The name has no visible letters.", field="name", code="blank")
+    clash = Publisher.objects.filter(name_key=key)
     if exclude_id is not None:
         clash = clash.exclude(id=exclude_id)
-    if clash.exists():
-        raise Conflict(f'A publisher named "{name}" already exists.', field="name", code="duplicate")
+    existing = clash.order_by("id").first()
+    if existing is not None:
+        raise Conflict(
+            f'A publisher named "{existing.name}" already exists (id {existing.pk}); '
+            f'"{name}" is the same name or looks the same.',
+            field="name",
+            code="duplicate",
+            extra={"existing_id": existing.pk},
+        )
+    return key
 
 
 @transaction.atomic
@@ -59,9 +72,9 @@ def publisher_create(
 ) -> Publisher:
     """Publisher names are unique regardless of letter case; countries are stored upper case."""
     name = name.strip()
-    _check_publisher_name(name)
+    key = _check_publisher_name(name)
     url = _normal_url(url, max_length=PUBLISHER_URL_MAX_LENGTH)
-    publisher = Publisher(name=name, kind=kind, country=country.upper(), url=url)
+    publisher = Publisher(name=name, name_key=key, kind=kind, country=country.upper(), url=url)
     publisher.save()
     return publisher
 
@@ -74,7 +87,9 @@ def publisher_update(
     check_version(publisher, expected_version)
     if "name" in data:
         data["name"] = data["name"].strip()
-        _check_publisher_name(data["name"], exclude_id=publisher.pk)
+        # A name left as it is keeps its key (a look-alike stored before keys existed has none).
+        if data["name"] != publisher.name:
+            publisher.name_key = _check_publisher_name(data["name"], exclude_id=publisher.pk)
     if "country" in data:
         data["country"] = data["country"].upper()
     if "url" in data:

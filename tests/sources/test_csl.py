@@ -308,7 +308,9 @@ def test_errors_asked_for_in_csl_are_json(researcher_client):
     assert response["Content-Type"] == "application/json"
     assert error_fields(body) == ["page_size"]
 
-    response = researcher_client.get(reverse("source-detail", args=[0]), HTTP_ACCEPT=CSL_MEDIA_TYPE)
+    # Id 0 is no record (nor a canonical id: the JSON 404 either way).
+    url = reverse("source-detail", args=[1]).replace("/1/", "/0/")
+    response = researcher_client.get(url, HTTP_ACCEPT=CSL_MEDIA_TYPE)
     assert_error(response, 404)
     assert response["Content-Type"] == "application/json"
 
