@@ -16,6 +16,7 @@ from config.trash import (
     require_superuser,
     take_out_of_trash,
 )
+from sources.countries import COUNTRY_HELP, country_code
 from sources.identity import name_key
 from sources.models import Publisher, Source, SourceReliance
 from sources.provenance import lock_reliance_graph, reliance_cycle
@@ -66,15 +67,24 @@ def _check_publisher_name(name: str, *, exclude_id: int | None = None) -> str:
     return key
 
 
+def _check_country(country: str) -> str:
+    code = country_code(country)
+    if code is None:
+        raise InvalidInput(f"{country!r} is no ISO 3166-1 country code. {COUNTRY_HELP}", field="country")
+    return code
+
+
 @transaction.atomic
 def publisher_create(
     *, name: str, kind: str = Publisher.Kind.OTHER, country: str = "", url: str = ""
 ) -> Publisher:
-    """Publisher names are unique regardless of letter case; countries are stored upper case."""
+    """Publisher names are unique by their identity key; countries are ISO 3166-1 codes,
+    stored upper case."""
     name = name.strip()
     key = _check_publisher_name(name)
+    country = _check_country(country)
     url = _normal_url(url, max_length=PUBLISHER_URL_MAX_LENGTH)
-    publisher = Publisher(name=name, name_key=key, kind=kind, country=country.upper(), url=url)
+    publisher = Publisher(name=name, name_key=key, kind=kind, country=country, url=url)
     publisher.save()
     return publisher
 
@@ -91,7 +101,7 @@ def publisher_update(
         if data["name"] != publisher.name:
             publisher.name_key = _check_publisher_name(data["name"], exclude_id=publisher.pk)
     if "country" in data:
-        data["country"] = data["country"].upper()
+        data["country"] = _check_country(data["country"])
     if "url" in data:
         data["url"] = _normal_url(data["url"], max_length=PUBLISHER_URL_MAX_LENGTH)
     for field in PUBLISHER_FIELDS:
