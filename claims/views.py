@@ -14,6 +14,7 @@ from claims.matching_serializers import ClaimCreatedSerializer
 from claims.matching_views import ClaimMatchingMixin
 from claims.provenance import ClaimProvenanceSerializer, claim_provenance
 from claims.serializers import (
+    ArticleListSerializer,
     ArticleSerializer,
     ArticleWriteSerializer,
     CitationSerializer,
@@ -52,7 +53,15 @@ class ArticleViewSet(ServiceModelViewSet):
     ordering = ["-created_at", "-id"]
 
     def get_queryset(self):
+        if self.action == "list":
+            return selectors.article_list().defer("body")
         return selectors.article_list()
+
+    def get_serializer_class(self):
+        # A list leaves the bodies out (each up to 500,000 characters); the detail has them.
+        if self.action == "list":
+            return ArticleListSerializer
+        return super().get_serializer_class()
 
     def perform_service_create(self, data):
         return services.article_create(created_by=self.request.user, **data)
