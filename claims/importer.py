@@ -44,7 +44,7 @@ transaction through the services, and the first refusal there undoes it all.
 import csv
 import io
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -73,6 +73,11 @@ CSV_SECTION = "csv"
 CSV_COLUMNS = ("statement", "quote", "quote_start", "claimant", "claim_date")
 CSV_REQUIRED = ("statement", "quote")
 MAX_LISTED_ERRORS = 1000
+# Documented limits (README, Importing): more is refused with a 400 naming the limit, before
+# the rows are checked one by one. A CSV header names each of CSV_COLUMNS at most once, so
+# MAX_CSV_COLUMNS leaves room only for mistakes worth listing.
+MAX_CSV_COLUMNS = 50
+MAX_ROWS = 20_000
 
 
 @dataclass(frozen=True)
@@ -301,6 +306,19 @@ class Importer:
             "claims": ClaimImportSerializer,
             "citations": CitationImportSerializer,
         }
+        sizes = {
+            section: len(document[section]) for section in SECTIONS if isinstance(document.get(section), list)
+        }
+        if sum(sizes.values()) > MAX_ROWS:
+            raise ImportRefused(
+                [
+                    Problem(
+                        None, None, None, "too_many_rows",
+                        f"The document has {sum(sizes.values())} rows; the limit is {MAX_ROWS} "
+                        "(all sections together). Split it into several imports.",
+                    )
+                ]
+            )  # fmt: skip
         for section in SECTIONS:
             if section in document:
                 self.rows[section] = self._section_rows(
@@ -334,6 +352,17 @@ class Importer:
             raise ImportRefused(
                 [Problem(CSV_SECTION, 1, None, "parse_error", f"Not valid CSV: {exc}.")]
             ) from exc
+        if len(header) > MAX_CSV_COLUMNS:
+            raise ImportRefused(
+                [
+                    Problem(
+                        CSV_SECTION, 1, None, "too_many_columns",
+                        f"The header has {len(header)} columns; the limit is {MAX_CSV_COLUMNS} "
+                        f"(the columns are {', '.join(CSV_COLUMNS)}).",
+                    )
+                ]
+            )  # fmt: skip
+        seen = Counter(header)
         header_problems = [
             Problem(
                 CSV_SECTION, 1, name or None, "unknown_column",
@@ -344,7 +373,7 @@ class Importer:
         ]  # fmt: skip
         header_problems += [
             Problem(CSV_SECTION, 1, name, "duplicate_column", "This column appears more than once.")
-            for name in sorted({name for name in header if header.count(name) > 1})
+            for name in sorted(name for name, times in seen.items() if times > 1)
         ]
         header_problems += [
             Problem(CSV_SECTION, 1, name, "missing_column", "This column is required.")
@@ -355,6 +384,7 @@ class Importer:
             raise ImportRefused(header_problems)
         checker = ClaimImportSerializer()
         line = reader.line_num + 1
+        count = 0
         while True:
             try:
                 record = next(reader)
@@ -366,6 +396,16 @@ class Importer:
             number, line = line, reader.line_num + 1
             if not any(value.strip() for value in record):
                 continue  # a blank line
+            count += 1
+            if count > MAX_ROWS:
+                raise ImportRefused(
+                    [
+                        Problem(
+                            CSV_SECTION, number, None, "too_many_rows",
+                            f"The file has more than {MAX_ROWS} claims; split it into several imports.",
+                        )
+                    ]
+                )  # fmt: skip
             if len(record) != len(header):
                 self.problem(
                     CSV_SECTION, number, None, "wrong_length",
