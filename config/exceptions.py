@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from config.errors import DomainError
+from config.throttles import AuthFailureThrottle
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +65,12 @@ def error_body(status_code: int, code: str, detail: str, errors: list[dict] | No
 
 
 def exception_handler(exc, context):
+    request = context.get("request")
+    if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed) and request is not None:
+        # Refused authentication is counted per address; over the anonymous rate it is a 429.
+        wait = AuthFailureThrottle().count(request)
+        if wait is not None:
+            exc = exceptions.Throttled(wait)
     if isinstance(exc, DomainError):
         errors = [
             {"field": field if field != "__all__" else None, "code": exc.code, "message": message}
