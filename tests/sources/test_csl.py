@@ -197,6 +197,7 @@ def test_csl_detail_is_one_item(researcher_client):
     assert_valid_csl_item(item)
     assert item == {
         "id": f"source-{source.pk}",
+        "citation-key": f"source_{source.pk}",
         "type": "report",
         "title": "Annual report on terrorism",
         "author": [
@@ -222,7 +223,7 @@ def test_csl_detail_is_one_item(researcher_client):
         (Source.Kind.NEWS_REPORT, "https://a.example/1", "article-newspaper"),
         (Source.Kind.OFFICIAL_STATEMENT, "https://a.example/2", "document"),
         (Source.Kind.PRESS_RELEASE, "https://a.example/3", "report"),
-        (Source.Kind.GOVERNMENT_DESIGNATION, "https://a.example/4", "legislation"),
+        (Source.Kind.GOVERNMENT_DESIGNATION, "https://a.example/4", "report"),
         (Source.Kind.REPORT, "https://a.example/5", "report"),
         (Source.Kind.SOCIAL_MEDIA_POST, "https://a.example/6", "post"),
         (Source.Kind.VIDEO, "https://a.example/7", "motion_picture"),
