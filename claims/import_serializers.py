@@ -11,6 +11,7 @@ from claims.models import Article, Citation, Claim
 from claims.serializers import MAX_BODY_LENGTH, MAX_TEXT_LENGTH
 from config.schema import ErrorItemSerializer, ErrorSerializer
 from config.serializers import ModelSerializer, StrictCharField
+from sources.countries import validate_country
 from sources.models import Publisher, Source
 
 KEY_MAX_LENGTH = 200
@@ -141,9 +142,7 @@ class PublisherImportSerializer(RefusingUnknownFieldsMixin, ModelSerializer):
         return _not_blank(value)
 
     def validate_country(self, value: str) -> str:
-        if value and (len(value) != 2 or not value.isascii() or not value.isalpha()):
-            raise serializers.ValidationError("Give an ISO 3166-1 alpha-2 code such as 'US'.", code="invalid")
-        return value.upper()
+        return validate_country(value)
 
 
 class SourceImportSerializer(RefusingUnknownFieldsMixin, ModelSerializer):

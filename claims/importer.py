@@ -15,7 +15,7 @@ The JSON document (every section optional, rows in any order within a section)::
 
 Natural keys (how a row finds the stored record it stands for):
 
-- publisher: its name, letter case ignored;
+- publisher: its name, letter case ignored (a name that only looks like a stored one is refused);
 - source: its URL (normalised as the services store it); without one, its identifier; without
   either, its title and publisher;
 - article: its URL (normalised); without one, its title and byline;
@@ -44,14 +44,13 @@ transaction through the services, and the first refusal there undoes it all.
 import csv
 import io
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import DataError, IntegrityError, transaction
-from django.db.models.functions import Lower
 from rest_framework import serializers
 
 from claims import services as claim_services
@@ -66,6 +65,7 @@ from claims.import_serializers import (
 from claims.models import Article, Citation, Claim
 from config.errors import DomainError, InvalidInput
 from sources import services as source_services
+from sources.identity import name_key
 from sources.models import Publisher, Source, SourceReliance
 
 SECTIONS = ("publishers", "sources", "articles", "claims", "citations")
@@ -73,6 +73,11 @@ CSV_SECTION = "csv"
 CSV_COLUMNS = ("statement", "quote", "quote_start", "claimant", "claim_date")
 CSV_REQUIRED = ("statement", "quote")
 MAX_LISTED_ERRORS = 1000
+# Documented limits (README, Importing): more is refused with a 400 naming the limit, before
+# the rows are checked one by one. A CSV header names each of CSV_COLUMNS at most once, so
+# MAX_CSV_COLUMNS leaves room only for mistakes worth listing.
+MAX_CSV_COLUMNS = 50
+MAX_ROWS = 20_000
 
 
 @dataclass(frozen=True)
@@ -301,6 +306,19 @@ class Importer:
             "claims": ClaimImportSerializer,
             "citations": CitationImportSerializer,
         }
+        sizes = {
+            section: len(document[section]) for section in SECTIONS if isinstance(document.get(section), list)
+        }
+        if sum(sizes.values()) > MAX_ROWS:
+            raise ImportRefused(
+                [
+                    Problem(
+                        None, None, None, "too_many_rows",
+                        f"The document has {sum(sizes.values())} rows; the limit is {MAX_ROWS} "
+                        "(all sections together). Split it into several imports.",
+                    )
+                ]
+            )  # fmt: skip
         for section in SECTIONS:
             if section in document:
                 self.rows[section] = self._section_rows(
@@ -334,6 +352,17 @@ class Importer:
             raise ImportRefused(
                 [Problem(CSV_SECTION, 1, None, "parse_error", f"Not valid CSV: {exc}.")]
             ) from exc
+        if len(header) > MAX_CSV_COLUMNS:
+            raise ImportRefused(
+                [
+                    Problem(
+                        CSV_SECTION, 1, None, "too_many_columns",
+                        f"The header has {len(header)} columns; the limit is {MAX_CSV_COLUMNS} "
+                        f"(the columns are {', '.join(CSV_COLUMNS)}).",
+                    )
+                ]
+            )  # fmt: skip
+        seen = Counter(header)
         header_problems = [
             Problem(
                 CSV_SECTION, 1, name or None, "unknown_column",
@@ -344,7 +373,7 @@ class Importer:
         ]  # fmt: skip
         header_problems += [
             Problem(CSV_SECTION, 1, name, "duplicate_column", "This column appears more than once.")
-            for name in sorted({name for name in header if header.count(name) > 1})
+            for name in sorted(name for name, times in seen.items() if times > 1)
         ]
         header_problems += [
             Problem(CSV_SECTION, 1, name, "missing_column", "This column is required.")
@@ -355,6 +384,7 @@ class Importer:
             raise ImportRefused(header_problems)
         checker = ClaimImportSerializer()
         line = reader.line_num + 1
+        count = 0
         while True:
             try:
                 record = next(reader)
@@ -366,6 +396,16 @@ class Importer:
             number, line = line, reader.line_num + 1
             if not any(value.strip() for value in record):
                 continue  # a blank line
+            count += 1
+            if count > MAX_ROWS:
+                raise ImportRefused(
+                    [
+                        Problem(
+                            CSV_SECTION, number, None, "too_many_rows",
+                            f"The file has more than {MAX_ROWS} claims; split it into several imports.",
+                        )
+                    ]
+                )  # fmt: skip
             if len(record) != len(header):
                 self.problem(
                     CSV_SECTION, number, None, "wrong_length",
@@ -434,29 +474,46 @@ class Importer:
                 row.changes[name] = row.data[name]
 
     def plan_publishers(self) -> None:
-        by_name: dict[str, Row] = {}
+        """Publishers are matched by their identity key (sources.identity): a row or a
+        reference whose name differs from a stored publisher's only in letter case is that
+        publisher; one that merely looks like it (other script, invisible or fullwidth
+        characters, spacing) is refused naming it, as the API refuses it."""
+        by_key: dict[str, Row] = {}
         for row in self.rows["publishers"]:
             if "country" in row.data:
                 row.data["country"] = row.data["country"].upper()
             self._normal_url(row, "url", source_services.PUBLISHER_URL_MAX_LENGTH)
-            self._duplicate(by_name, row.data["name"].lower(), row, "name", "publisher")
-        names = {
-            row.data["publisher"].lower()
+            self._duplicate(by_key, name_key(row.data["name"]), row, "name", "publisher")
+        references = {
+            name_key(row.data["publisher"])
             for section in ("sources", "articles")
             for row in self.rows[section]
             if row.data.get("publisher")
         }
         stored = {
-            publisher.lname: publisher
-            for publisher in Publisher.objects.annotate(lname=Lower("name")).filter(
-                lname__in=names | set(by_name)
-            )
+            publisher.name_key: publisher
+            for publisher in Publisher.objects.filter(name_key__in=references | set(by_key))
         }
-        for lname, row in by_name.items():
-            row.existing = stored.get(lname)
-            if row.existing is not None:
+        for key, row in by_key.items():
+            row.existing = stored.get(key)
+            if row.existing is not None and self._lookalike(row, "name", row.data["name"], row.existing):
+                row.existing = None
+            elif row.existing is not None:
                 self._diff(row, ("kind", "country", "url"))
-        self.publishers = {**stored, **by_name}
+        self.publishers = {**stored, **by_key}
+
+    def _lookalike(self, row: Row, field_name: str, name: str, target) -> bool:
+        """Report ``name`` if it only looks like the name of ``target`` (a stored publisher or
+        a row of the file)."""
+        target_name = target.name if isinstance(target, Publisher) else target.data["name"]
+        if name.lower() == target_name.lower():
+            return False
+        where = f"publisher {target.pk}" if isinstance(target, Publisher) else "a publisher of the file"
+        self.problem(
+            self._section_of(row), row.row, field_name, "duplicate",
+            f'"{name}" looks the same as "{target_name}" ({where}); use that name.',
+        )  # fmt: skip
+        return True
 
     def _publisher(self, row: Row) -> None:
         """Replace the publisher's name by the publisher (a row or a stored record)."""
@@ -466,9 +523,11 @@ class Importer:
         if not name:
             row.data["publisher"] = None
             return
-        target = self.publishers.get(name.lower())
+        target = self.publishers.get(name_key(name))
         if target is None:
             self._unknown(row, "publisher", name, f'No publisher named "{name}" in the file or stored.')
+        elif self._lookalike(row, "publisher", name, target):
+            target = None
         row.data["publisher"] = target
 
     def _source_key(self, row: Row) -> tuple:

@@ -35,6 +35,16 @@ class ArticleSerializer(ModelSerializer):
         read_only_fields = fields
 
 
+class ArticleListSerializer(ArticleSerializer):
+    """An article in a list: everything but its ``body``, which can be up to
+    MAX_BODY_LENGTH characters (a page of 200 would be tens of megabytes). The detail
+    (``/articles/{id}/``) has the body."""
+
+    class Meta(ArticleSerializer.Meta):
+        fields = [name for name in ArticleSerializer.Meta.fields if name != "body"]
+        read_only_fields = fields
+
+
 class ArticleWriteSerializer(ModelSerializer):
     version = version_field()
 

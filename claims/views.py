@@ -18,6 +18,7 @@ from claims.provenance import ClaimProvenanceSerializer, claim_provenance
 from claims.reading import reading_panel
 from claims.same_claim_views import ClaimSameAsMixin
 from claims.serializers import (
+    ArticleListSerializer,
     ArticleSerializer,
     ArticleWriteSerializer,
     CitationSerializer,
@@ -86,7 +87,7 @@ class ArticleViewSet(ServiceModelViewSet):
 
     def get_queryset(self):
         if self.action == "list":
-            return selectors.article_list()
+            return selectors.article_list().defer("body")
         return selectors.article_detail()
 
     def get_object(self):
@@ -110,6 +111,12 @@ class ArticleViewSet(ServiceModelViewSet):
         if self.action != "retrieve" or response.status_code != 200:
             return []
         return [reading_panel(article=self.get_object(), user=request.user)]
+
+    def get_serializer_class(self):
+        # A list leaves the bodies out (each up to 500,000 characters); the detail has them.
+        if self.action == "list":
+            return ArticleListSerializer
+        return super().get_serializer_class()
 
     def perform_service_create(self, data):
         return services.article_create(created_by=self.request.user, **data)

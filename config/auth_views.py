@@ -4,6 +4,7 @@ from django.contrib.auth import authenticate
 from drf_spectacular.utils import extend_schema
 from knox.models import AuthToken
 from rest_framework import permissions, serializers, status
+from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -11,6 +12,7 @@ from config.roles import is_researcher, is_reviewer
 from config.serializers import StrictCharField
 from config.throttles import (
     AnonRateThrottle,
+    AuthFailureThrottle,
     LoginAddressThrottle,
     LoginUsernameThrottle,
     UserRateThrottle,
@@ -60,12 +62,19 @@ class TokenView(APIView):
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        # An address over its refused sign-ins is refused before the password is checked.
+        wait = AuthFailureThrottle().wait_if_over(request)
+        if wait is not None:
+            raise Throttled(wait)
         user = authenticate(
             request,
             username=serializer.validated_data["username"],
             password=serializer.validated_data["password"],
         )
         if user is None or not user.is_active:
+            wait = AuthFailureThrottle().count(request)
+            if wait is not None:
+                raise Throttled(wait)
             return Response(
                 {
                     "status": 400,

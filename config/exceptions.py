@@ -21,6 +21,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from config.errors import DomainError
+from config.throttles import AuthFailureThrottle
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +98,12 @@ def exception_handler(exc, context):
         return Response(
             unavailable_body(dependency), 503, headers={"Retry-After": str(settings.RETRY_AFTER_SECONDS)}
         )
+    request = context.get("request")
+    if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed) and request is not None:
+        # Refused authentication is counted per address; over the anonymous rate it is a 429.
+        wait = AuthFailureThrottle().count(request)
+        if wait is not None:
+            exc = exceptions.Throttled(wait)
     if isinstance(exc, DomainError):
         errors = [
             {"field": field if field != "__all__" else None, "code": exc.code, "message": message}

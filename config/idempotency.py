@@ -9,8 +9,9 @@ execute, and a crash leaves no record behind.
 - Keys are per user and live 24 hours; an older record is ignored and overwritten
   (``manage.py purge_idempotency_keys`` deletes them).
 - The same key with another method, path or body is a 422 ``idempotency_key_reused``.
-- Every answer below 500 is stored, errors included: a retry gets exactly what the first
-  attempt got. 5xx answers are not stored, so the client may retry.
+- Every answer below 500 is stored, errors included, as the bytes sent: a retry gets
+  exactly what the first attempt got, byte for byte, in the same content type. 5xx answers
+  are not stored, so the client may retry.
 - Anonymous requests (the token endpoint) are not covered.
 """
 
@@ -20,6 +21,7 @@ import json
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.http import HttpResponse
 from django.utils import timezone
 from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
@@ -67,10 +69,6 @@ def request_hash(request) -> str:
     return hashlib.sha256(f"{request.method}\n{request.path}\n{body}".encode()).hexdigest()
 
 
-def _json_safe(data):
-    return json.loads(json.dumps(data, cls=JSONEncoder)) if data is not None else None
-
-
 def _take(*, user, key: str, method: str, path: str, digest: str) -> tuple[IdempotencyRecord, bool]:
     """The key's record, locked, and whether this request is the one to run."""
     fresh = {"method": method, "path": path, "request_hash": digest, "response_status": IN_PROGRESS}
@@ -103,7 +101,14 @@ def _replay(record: IdempotencyRecord, *, method: str, path: str, digest: str) -
             field=HEADER,
         )
     headers = {**record.response_headers, REPLAYED_HEADER: "true"}
-    return Response(record.response_body, status=record.response_status, headers=headers)
+    if record.response_content is None:
+        return Response(record.response_body, status=record.response_status, headers=headers)
+    return HttpResponse(
+        bytes(record.response_content),
+        status=record.response_status,
+        content_type=record.response_content_type,
+        headers=headers,
+    )
 
 
 def run_idempotently(view, request, handler) -> Response:
@@ -125,8 +130,13 @@ def run_idempotently(view, request, handler) -> Response:
         if response.status_code >= 500:
             record.delete()
             return response
+        # Rendered here, as it will be sent, so that the replay is the same bytes.
+        response = view.finalize_response(request, response)
+        response.render()
         record.response_status = response.status_code
-        record.response_body = _json_safe(response.data)
+        record.response_content = response.content
+        record.response_content_type = response.get("Content-Type", "")
+        record.response_body = None
         record.response_headers = {name: response[name] for name in STORED_HEADERS if name in response}
         record.save()
         return response

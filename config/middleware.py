@@ -6,6 +6,7 @@ DRF's JSON parser reads the stream directly, so Django's DATA_UPLOAD_MAX_MEMORY_
 
 from django.conf import settings
 from django.http import JsonResponse
+from django.http.response import HttpResponseRedirectBase
 
 from config.exceptions import GENERIC_DETAIL, error_body
 
@@ -67,3 +68,32 @@ class ApiJsonErrorsMiddleware:
             if header.lower() not in _BODY_HEADERS:
                 replacement[header] = value
         return replacement
+
+
+class HttpResponsePermanentRedirectKeepingMethod(HttpResponseRedirectBase):
+    status_code = 308
+
+
+class HttpsRedirect308Middleware:
+    """The HTTPS redirect (``SECURE_SSL_REDIRECT``) as a 308, not Django's 301: a client
+    follows a 301 to a POST with a GET and no body, losing what was sent; a 308 keeps the
+    method and the body. Just outside Django's SecurityMiddleware, which ``check --deploy``
+    wants by name, so only its redirect is turned."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 301
+            and settings.SECURE_SSL_REDIRECT
+            and not request.is_secure()
+            and response.get("Location", "").startswith("https://")
+        ):
+            redirect = HttpResponsePermanentRedirectKeepingMethod(response["Location"])
+            for header, value in response.items():
+                if header.lower() not in _BODY_HEADERS:
+                    redirect[header] = value
+            return redirect
+        return response

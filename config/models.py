@@ -92,7 +92,11 @@ class IdempotencyRecord(models.Model):
     path = models.CharField(max_length=2000)
     request_hash = models.CharField(max_length=64, help_text="SHA-256 of method, path and body.")
     response_status = models.PositiveSmallIntegerField()
+    # Records written before the answer was kept as bytes; replayed from their data.
     response_body = models.JSONField(null=True)
+    # The answer exactly as first sent, so that a replay is the same bytes (jsonb would reorder keys).
+    response_content = models.BinaryField(null=True)
+    response_content_type = models.CharField(max_length=200, blank=True)
     response_headers = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 

@@ -12,7 +12,7 @@ Source kind to CSL type:
     news_report             article-newspaper  container-title = the publisher
     official_statement      document           genre "Official statement"
     press_release           report             genre "Press release"
-    government_designation  legislation        genre "Government designation"; number = identifier
+    government_designation  report             genre "Government designation"; number = identifier
     report                  report             number = identifier
     social_media_post       post               container-title = the publisher (the platform or account)
     video                   motion_picture
@@ -26,6 +26,10 @@ is the family name; anything else is an organisation, given as ``literal``. A st
 press release, designation or report with no author credited has its publisher as its
 (institutional) author. The identifier becomes ``DOI`` when it is a DOI, ``ISBN`` when it is
 an ISBN, and ``number`` otherwise.
+
+Every item carries a ``citation-key`` (``source_`` and the source's id: letters, digits and
+underscores, as BibTeX and biber need): the same for a source in every export, and never the
+same for two sources, where keys made from author and year would repeat.
 """
 
 import re
@@ -46,7 +50,9 @@ KIND_TYPES = {
     SourceKind.NEWS_REPORT: "article-newspaper",
     SourceKind.OFFICIAL_STATEMENT: "document",
     SourceKind.PRESS_RELEASE: "report",
-    SourceKind.GOVERNMENT_DESIGNATION: "legislation",
+    # Not "legislation": APA renders that without its author or publisher, so a designation
+    # lost its issuing agency. A report keeps author, date, genre and number, and publisher.
+    SourceKind.GOVERNMENT_DESIGNATION: "report",
     SourceKind.REPORT: "report",
     SourceKind.SOCIAL_MEDIA_POST: "post",
     SourceKind.VIDEO: "motion_picture",
@@ -179,10 +185,20 @@ def _isbn(identifier: str) -> str | None:
     return None
 
 
+def citation_key(source: Source) -> str:
+    """The source's key in bibliographies: stable and unique, ``[A-Za-z0-9_]+``."""
+    return f"source_{source.pk}"
+
+
 def csl_item(source: Source) -> dict:
     """One source as a CSL-JSON item, for :class:`CslItemSerializer`."""
     publisher = source.publisher.name if source.publisher else ""
-    item = {"id": f"source-{source.pk}", "type": csl_type(source), "title": source.title}
+    item = {
+        "id": f"source-{source.pk}",
+        "citation-key": citation_key(source),
+        "type": csl_type(source),
+        "title": source.title,
+    }
     authors = [csl_name(name) for name in source.authors.split(";") if name.strip()]
     if not authors and publisher and source.kind in INSTITUTIONAL_KINDS:
         authors = [{"literal": publisher}]
@@ -249,6 +265,11 @@ class CslItemSerializer(CslSerializer):
     """A source as a CSL-JSON item (Citation Style Language 1.0.2)."""
 
     id = serializers.CharField(help_text="The item's key: \"source-\" and the source's id.")
+    citation_key = serializers.RegexField(
+        r"^[A-Za-z0-9_]+$",
+        help_text='The key a bibliography (BibTeX, biber) cites it by: "source_" and the source\'s id; '
+        "letters, digits and underscores, stable for a source and unique in every export.",
+    )
     type = serializers.CharField(
         help_text="CSL item type, from the source's kind: "
         + ", ".join(f"{k} → {v}" for k, v in KIND_TYPES.items())

@@ -28,12 +28,23 @@ class SourceKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
-@track_history(exclude=["search_vector"])
+@track_history(exclude=["search_vector", "name_key"])
 class Publisher(Versioned, models.Model):
     Kind = PublisherKind
 
     name = models.CharField(
-        max_length=200, help_text="Name of the publisher, unique regardless of letter case."
+        max_length=200,
+        help_text="Name of the publisher, unique by its identity key: regardless of letter case, "
+        "white space, invisible characters, compatibility forms and look-alike letters from "
+        "other scripts (Unicode NFKC and the confusable skeleton of UTS #39).",
+    )
+    # Null, not empty, for a stored look-alike: the unique constraint must let several be.
+    name_key = models.CharField(  # noqa: DJ001
+        max_length=1000,
+        null=True,
+        editable=False,
+        help_text="The identity key of the name (sources.identity.name_key), set by the service. "
+        "Null only for a look-alike stored before the key existed (manage.py publisher_lookalikes).",
     )
     kind = models.CharField(
         max_length=20, choices=Kind.choices, default=Kind.OTHER, help_text="What kind of body publishes."
@@ -47,7 +58,7 @@ class Publisher(Versioned, models.Model):
     updated_at = models.DateTimeField(auto_now=True, help_text="When the record last changed.")
 
     class Meta:
-        triggers = [version_trigger(exclude=["search_vector"])]
+        triggers = [version_trigger(exclude=["search_vector", "name_key"])]
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -55,6 +66,12 @@ class Publisher(Versioned, models.Model):
                 name="publisher_name_unique_ci",
                 violation_error_message="A publisher with this name (ignoring case) already exists.",
             ),
+            models.UniqueConstraint(
+                fields=["name_key"],
+                name="publisher_name_key_unique",
+                violation_error_message="A publisher whose name looks the same already exists.",
+            ),
+            models.CheckConstraint(condition=~models.Q(name_key=""), name="publisher_name_key_not_blank"),
             models.CheckConstraint(condition=~models.Q(name=""), name="publisher_name_not_blank"),
             models.CheckConstraint(
                 condition=models.Q(kind__in=PublisherKind.values), name="publisher_kind_valid"

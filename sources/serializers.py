@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from config.concurrency import version_field
 from config.serializers import IdRelatedField, ModelSerializer
+from sources.countries import validate_country
 from sources.models import Publisher, Source
 from sources.selectors import live_sources
 
@@ -19,9 +20,7 @@ class PublisherSerializer(ModelSerializer):
         return value.strip()
 
     def validate_country(self, value: str) -> str:
-        if value and (len(value) != 2 or not value.isascii() or not value.isalpha()):
-            raise serializers.ValidationError("Give an ISO 3166-1 alpha-2 code such as 'US'.", code="invalid")
-        return value.upper()
+        return validate_country(value)
 
 
 class PublisherWriteSerializer(PublisherSerializer):

@@ -6,7 +6,6 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet
-from django.db.models.functions import Lower
 
 from config.concurrency import check_version
 from config.errors import Conflict, InvalidInput
@@ -18,6 +17,8 @@ from config.trash import (
     require_superuser,
     take_out_of_trash,
 )
+from sources.countries import COUNTRY_HELP, country_code
+from sources.identity import name_key
 from sources.models import Publisher, Source, SourceReliance
 from sources.provenance import lock_reliance_graph, reliance_cycle
 from sources.urls_normal import normalize_url
@@ -46,23 +47,45 @@ def _normal_url(value: str, field: str = "url", max_length: int = URL_MAX_LENGTH
     return normal
 
 
-def _check_publisher_name(name: str, *, exclude_id: int | None = None) -> None:
-    clash = Publisher.objects.annotate(lname=Lower("name")).filter(lname=name.lower())
+def _check_publisher_name(name: str, *, exclude_id: int | None = None) -> str:
+    """A publisher's name must not look like another's: the same identity key
+    (sources.identity) is a 409 naming the publisher that has it. Returns the key."""
+    key = name_key(name)
+    if not key:
+        raise InvalidInput("The name has no visible letters.", field="name", code="blank")
+    clash = Publisher.objects.filter(name_key=key)
     if exclude_id is not None:
         clash = clash.exclude(id=exclude_id)
-    if clash.exists():
-        raise Conflict(f'A publisher named "{name}" already exists.', field="name", code="duplicate")
+    existing = clash.order_by("id").first()
+    if existing is not None:
+        raise Conflict(
+            f'A publisher named "{existing.name}" already exists (id {existing.pk}); '
+            f'"{name}" is the same name or looks the same.',
+            field="name",
+            code="duplicate",
+            extra={"existing_id": existing.pk},
+        )
+    return key
+
+
+def _check_country(country: str) -> str:
+    code = country_code(country)
+    if code is None:
+        raise InvalidInput(f"{country!r} is no ISO 3166-1 country code. {COUNTRY_HELP}", field="country")
+    return code
 
 
 @transaction.atomic
 def publisher_create(
     *, name: str, kind: str = Publisher.Kind.OTHER, country: str = "", url: str = ""
 ) -> Publisher:
-    """Publisher names are unique regardless of letter case; countries are stored upper case."""
+    """Publisher names are unique by their identity key; countries are ISO 3166-1 codes,
+    stored upper case."""
     name = name.strip()
-    _check_publisher_name(name)
+    key = _check_publisher_name(name)
+    country = _check_country(country)
     url = _normal_url(url, max_length=PUBLISHER_URL_MAX_LENGTH)
-    publisher = Publisher(name=name, kind=kind, country=country.upper(), url=url)
+    publisher = Publisher(name=name, name_key=key, kind=kind, country=country, url=url)
     publisher.save()
     return publisher
 
@@ -75,9 +98,11 @@ def publisher_update(
     check_version(publisher, expected_version)
     if "name" in data:
         data["name"] = data["name"].strip()
-        _check_publisher_name(data["name"], exclude_id=publisher.pk)
+        # A name left as it is keeps its key (a look-alike stored before keys existed has none).
+        if data["name"] != publisher.name:
+            publisher.name_key = _check_publisher_name(data["name"], exclude_id=publisher.pk)
     if "country" in data:
-        data["country"] = data["country"].upper()
+        data["country"] = _check_country(data["country"])
     if "url" in data:
         data["url"] = _normal_url(data["url"], max_length=PUBLISHER_URL_MAX_LENGTH)
     for field in PUBLISHER_FIELDS:

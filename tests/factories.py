@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group, User
 
 from claims.models import Article, Citation, Claim
 from config.roles import RESEARCHERS, REVIEWERS
+from sources.identity import name_key
 from sources.models import Publisher, Source
 
 ARTICLE_BODY = (
@@ -43,6 +44,8 @@ class PublisherFactory(factory.django.DjangoModelFactory[Publisher]):
         model = Publisher
 
     name = factory.Sequence(lambda n: f"Publisher {n}")
+    # As the service sets it (sources.identity).
+    name_key = factory.LazyAttribute(lambda publisher: name_key(publisher.name))
     kind = Publisher.Kind.NEWS_MEDIA
     country = "US"
 

@@ -202,3 +202,36 @@ def test_article_list_and_detail_query_count(researcher_client, django_assert_nu
     with django_assert_num_queries(1):
         response = researcher_client.get(detail_url(articles[-1]))
     assert response.data["publisher"]["id"] == publisher.pk
+
+
+def test_the_list_leaves_bodies_out_and_the_detail_has_them(researcher_client):
+    """A page of 200 articles of 500,000 characters would be 100 MB: lists carry no body."""
+    big = ArticleFactory(body="Long body. " * 40_000)
+    ArticleFactory()
+    response = researcher_client.get(reverse("article-list"), {"page_size": 200})
+    assert response.status_code == 200
+    assert len(response.data["results"]) == 2
+    assert all("body" not in item for item in response.data["results"])
+    assert all(
+        {"id", "title", "url", "claim_count", "version"} <= item.keys() for item in response.data["results"]
+    )
+    assert len(response.content) < 10_000
+    detail = researcher_client.get(detail_url(big))
+    assert detail.data["body"] == big.body
+
+
+def test_the_schema_shows_the_list_without_the_body(anon_client):
+    import yaml
+
+    schema = yaml.safe_load(anon_client.get(reverse("schema")).content)
+    components = schema["components"]["schemas"]
+    listed = schema["paths"][reverse("article-list")]["get"]["responses"]["200"]["content"][
+        "application/json"
+    ]
+    page = components[listed["schema"]["$ref"].rsplit("/", 1)[-1]]
+    item = components[page["properties"]["results"]["items"]["$ref"].rsplit("/", 1)[-1]]
+    assert "body" not in item["properties"]
+    assert "title" in item["properties"]
+    detail = schema["paths"][reverse("article-detail", args=[1]).replace("/1/", "/{id}/")]["get"]
+    ref = detail["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    assert "body" in components[ref.rsplit("/", 1)[-1]]["properties"]

@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from claims.models import Claim, Status, StatusChange
 from config.models import IdempotencyRecord
 from sources.models import Publisher
-from tests.factories import ClaimFactory, PublisherFactory, ResearcherFactory
+from tests.factories import ClaimFactory, PublisherFactory, ResearcherFactory, SourceFactory
 from tests.helpers import assert_error, error_fields, if_match
 
 pytestmark = pytest.mark.django_db
@@ -273,3 +273,35 @@ def test_a_transition_reused_for_another_claim_is_422(reviewer_client, reviewer)
     assert_error(response, 422, "idempotency_key_reused")
     assert Claim.objects.get(pk=second.pk).status == Status.UNVERIFIED
     assert StatusChange.objects.count() == 1
+
+
+@pytest.mark.parametrize("name", ["claim-list", "publisher-list", "citation-list"])
+def test_a_replay_is_the_first_answer_byte_for_byte(researcher_client, name):
+    """Equal as JSON is not enough: a client may hash or sign what it received."""
+    claim = ClaimFactory()
+    bodies = {
+        "claim-list": {"article": claim.article.pk, "statement": "Rockets.", "quote": "militia group"},
+        "publisher-list": {"name": "Reuters", "kind": "news_media", "country": "GB"},
+        "citation-list": {
+            "claim": claim.pk,
+            "source": SourceFactory().pk,
+            "role": "evidence",
+            "stance": "supports",
+        },
+    }
+    url = reverse(name)
+    first = researcher_client.post(url, bodies[name], format="json", HTTP_IDEMPOTENCY_KEY=KEY)
+    assert first.status_code == 201, first.content
+    again = researcher_client.post(url, bodies[name], format="json", HTTP_IDEMPOTENCY_KEY=KEY)
+    assert again["Idempotent-Replayed"] == "true"
+    assert again.status_code == first.status_code
+    assert again.content == first.content
+    assert again["Content-Type"] == first["Content-Type"]
+
+
+def test_a_refusal_is_replayed_byte_for_byte(researcher_client):
+    PublisherFactory(name="Reuters")
+    first = create_publisher(researcher_client, name="R\u0435uters")
+    again = create_publisher(researcher_client, name="R\u0435uters")
+    assert first.status_code == again.status_code == 409
+    assert again.content == first.content

@@ -197,6 +197,7 @@ def test_csl_detail_is_one_item(researcher_client):
     assert_valid_csl_item(item)
     assert item == {
         "id": f"source-{source.pk}",
+        "citation-key": f"source_{source.pk}",
         "type": "report",
         "title": "Annual report on terrorism",
         "author": [
@@ -222,7 +223,7 @@ def test_csl_detail_is_one_item(researcher_client):
         (Source.Kind.NEWS_REPORT, "https://a.example/1", "article-newspaper"),
         (Source.Kind.OFFICIAL_STATEMENT, "https://a.example/2", "document"),
         (Source.Kind.PRESS_RELEASE, "https://a.example/3", "report"),
-        (Source.Kind.GOVERNMENT_DESIGNATION, "https://a.example/4", "legislation"),
+        (Source.Kind.GOVERNMENT_DESIGNATION, "https://a.example/4", "report"),
         (Source.Kind.REPORT, "https://a.example/5", "report"),
         (Source.Kind.SOCIAL_MEDIA_POST, "https://a.example/6", "post"),
         (Source.Kind.VIDEO, "https://a.example/7", "motion_picture"),
@@ -308,9 +309,9 @@ def test_errors_asked_for_in_csl_are_json(researcher_client):
     assert response["Content-Type"] == "application/json"
     assert error_fields(body) == ["page_size"]
 
-    response = researcher_client.get(
-        reverse("source-detail", args=[1]).replace("/1/", "/0/"), HTTP_ACCEPT=CSL_MEDIA_TYPE
-    )
+    # Id 0 is no record (nor a canonical id: the JSON 404 either way).
+    url = reverse("source-detail", args=[1]).replace("/1/", "/0/")
+    response = researcher_client.get(url, HTTP_ACCEPT=CSL_MEDIA_TYPE)
     assert_error(response, 404)
     assert response["Content-Type"] == "application/json"
 
