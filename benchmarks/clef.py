@@ -82,28 +82,49 @@ def bm25_ranker(documents: dict[str, int], data: Path):
 
 
 def fit(evidence: list[tuple[dict[int, dict[str, float]], frozenset[int]]], names: list[str]):
-    """Logistic regression (L2, Newton's method) of "is relevant" on the candidates' evidence."""
+    """The weights in two steps: for ranking, the softmax over each tweet's candidates
+    (the probability given to its relevant claims, maximised by gradient ascent, L2); then the
+    scale and intercept of a logistic regression of "is relevant" on that linear score, so
+    that the score reads as a probability. Returns ``(intercept, weights)``."""
     import numpy as np
 
-    rows, labels = [], []
+    groups = []
     for candidates, relevant in evidence:
-        for pk, features in candidates.items():
-            rows.append([features[name] for name in names])
-            labels.append(float(pk in relevant))
-    x = np.hstack([np.ones((len(rows), 1)), np.array(rows)])
-    y = np.array(labels)
-    w = np.zeros(x.shape[1])
-    penalty = np.eye(x.shape[1]) * 1e-2
-    penalty[0, 0] = 0
-    for _ in range(50):
-        p = 1 / (1 + np.exp(-np.clip(x @ w, -50, 50)))
-        gradient = x.T @ (p - y) + penalty @ w
-        hessian = (x * (p * (1 - p))[:, None]).T @ x + penalty
-        step = np.linalg.solve(hessian, gradient)
-        w -= step
-        if np.abs(step).max() < 1e-8:
+        if not candidates or not relevant & candidates.keys():
+            continue  # nothing to learn to rank
+        ids = sorted(candidates)
+        x = np.array([[candidates[pk][name] for name in names] for pk in ids])
+        y = np.array([float(pk in relevant) for pk in ids])
+        groups.append((x, y / y.sum()))
+    w = np.zeros(len(names))
+    m, v = np.zeros_like(w), np.zeros_like(w)
+    for step in range(1, 1501):
+        gradient = -1e-3 * w
+        for x, target in groups:
+            z = x @ w
+            p = np.exp(z - z.max())
+            p /= p.sum()
+            gradient += x.T @ (target - p)
+        gradient /= len(groups)
+        m = 0.9 * m + 0.1 * gradient
+        v = 0.999 * v + 0.001 * gradient**2
+        w += 0.05 * (m / (1 - 0.9**step)) / (np.sqrt(v / (1 - 0.999**step)) + 1e-8)
+    scores = np.concatenate([x @ w for x, _ in groups])
+    labels = np.concatenate([(target > 0).astype(float) for _, target in groups])
+    mean, spread = scores.mean(), scores.std() or 1.0
+    standard = np.stack([(scores - mean) / spread, np.ones_like(scores)], axis=1)
+    beta = np.zeros(2)
+    for _ in range(100):  # Newton's method on (scale, intercept) of the standardised score
+        p = 1 / (1 + np.exp(-np.clip(standard @ beta, -50, 50)))
+        gradient = standard.T @ (p - labels) + 1e-3 * beta
+        hessian = (standard * (p * (1 - p))[:, None]).T @ standard + 1e-3 * np.eye(2)
+        step = np.clip(np.linalg.solve(hessian, gradient), -1, 1)
+        beta -= step
+        if np.abs(step).max() < 1e-9:
             break
-    return float(w[0]), {name: float(value) for name, value in zip(names, w[1:], strict=True)}
+    a = beta[0] / spread
+    c = beta[1] - beta[0] * mean / spread
+    return float(c), {name: float(a * value) for name, value in zip(names, w, strict=True)}
 
 
 def duplicates(scored: list[tuple[dict[int, float], frozenset[int]]], threshold: float):
@@ -136,9 +157,6 @@ def main(argv: list[str] | None = None) -> int:
         "else written. Delete it after changing how evidence is gathered.",
     )
     parser.add_argument("--fit", action="store_true", help="Fit the weights on train and print them.")
-    parser.add_argument(
-        "--precision", type=float, default=0.9, help="Duplicate threshold's precision on train."
-    )
     args = parser.parse_args(argv)
     setup()
     from claims import evaluation, matching
@@ -196,11 +214,14 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
     if args.fit and "train" in scored:
+        # Rescore train with the fitted weights, then the lowest threshold reaching the precision.
+        scored["train"] = [
+            ({pk: matching.score(f) for pk, f in candidates.items()}, relevant)
+            for candidates, relevant in evidence["train"]
+        ]
         for threshold in [t / 100 for t in range(5, 100)]:
-            precision, _ = duplicates(scored["train"], threshold)
-            if precision >= args.precision:
-                print(f"DUPLICATE_THRESHOLD = {threshold} (train precision {precision:.3f})")
-                break
+            precision, recall = duplicates(scored["train"], threshold)
+            print(f"threshold {threshold}: train precision {precision:.3f}, recall {recall:.3f}")
     print()
     print("| measure | " + " | ".join(f"{split} Claimtrack | {split} BM25" for split in splits) + " |")
     print("|---|" + "---:|" * (2 * len(splits)))

@@ -15,12 +15,17 @@ Two stages, both in PostgreSQL, then a small linear model in Python.
    (a name spelt otherwise, a stop word) takes its candidates from the trigram index instead
    (similarity of at least ``TRIGRAM_FLOOR``).
 2. **Evidence.** For each candidate: its BM25 score against the text (k1 = 1.2, b = 0.75,
-   lengths in lexeme occurrences), the share of the claim's own weight the text covers (a long
-   tweet quoting a short claim covers it all), the same share for its article's headline,
-   pg_trgm's ``similarity`` and ``word_similarity`` of the unaccented texts, and the numbers and
+   lengths in lexeme occurrences), the same for its article's headline (without length
+   normalisation), their sum relative to the best candidate's, the share of the claim's own
+   weight that the text covers (a long tweet quoting a short claim covers it all) and the same
+   for its headline, pg_trgm's trigram similarity of the unaccented texts and the share of the
+   claim's (and headline's) trigrams found in the text (claims/matching_text.py computes them
+   on the few hundred candidates, cheaper than calling pg_trgm row by row), and the numbers and
    names (capitalised words) they share.
-3. **Score.** ``score = 1 / (1 + exp(-(b + w · evidence)))``, the weights ``WEIGHTS`` fitted by
-   logistic regression on the CLEF-2020 CheckThat! Task 2 training tweets (benchmarks/clef.py):
+3. **Score.** ``score = 1 / (1 + exp(-(b + w · evidence)))``. The weights ``WEIGHTS`` are
+   fitted on the CLEF-2020 CheckThat! Task 2 training tweets (benchmarks/clef.py): first for
+   ranking (the probability that the right claim is the first, softmax over each tweet's
+   candidates), then scaled with ``INTERCEPT`` by a logistic regression so that the score is
    an estimate of the probability that the claim is the one the text states, in 0..1 (0.5:
    even odds). Results come best first, ties by id.
 
@@ -43,7 +48,7 @@ from config.search import Unaccent
 MIN_THRESHOLD = 0.0
 DEFAULT_THRESHOLD = 0.0
 # Chosen for precision on CLEF-2020 train (benchmarks/README.md gives its precision and recall).
-DUPLICATE_THRESHOLD = 0.7
+DUPLICATE_THRESHOLD = 0.8
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 50
 MAX_TEXT_LENGTH = 20_000
@@ -57,17 +62,19 @@ K1 = 1.2
 B = 0.75
 
 # Fitted on CLEF-2020 train by benchmarks/clef.py --fit (logistic regression, L2).
-INTERCEPT = -10.471
+INTERCEPT = -12.602
 WEIGHTS = {
-    "bm25": 5.323,
-    "claim_cover": 5.572,
-    "title_cover": 4.043,
-    "similarity": 8.983,
-    "word_similarity": -1.673,
-    "title_word_similarity": 2.183,
-    "numbers_shared": 1.091,
-    "numbers_missing": 0.391,
-    "names_cover": 0.692,
+    "bm25": 4.185,
+    "title_bm25": 2.910,
+    "bm25_relative": 5.846,
+    "claim_cover": 0.270,
+    "title_cover": -0.328,
+    "similarity": 7.950,
+    "word_similarity": 0.503,
+    "title_word_similarity": 3.102,
+    "numbers_shared": 0.752,
+    "numbers_missing": 0.274,
+    "names_cover": 1.334,
 }
 
 
@@ -242,11 +249,14 @@ def candidate_evidence(*, text: str, exclude_id: int | None = None) -> dict[int,
         for term, count in zip(claim_lexemes, counts, strict=True):
             if term in query_terms:
                 bm25 += weights[term] * count * (K1 + 1) / (count + K1 * (1 - B + B * size / average))
+        title_bm25 = sum(weights.get(term, 0.0) for term in set(title_lexemes) & query_terms)
         claim_numbers = numbers(statement) | numbers(title)
         shared_numbers = len(text_numbers & claim_numbers)
         claim_names = names(statement) | names(title)
         evidence[pk] = {
             "bm25": bm25 / query_weight,
+            "title_bm25": title_bm25 / query_weight,
+            "bm25_relative": bm25 + title_bm25,  # divided by the best candidate's below
             "claim_cover": _cover(claim_lexemes, query_terms, weights),
             "title_cover": _cover(title_lexemes, query_terms, weights),
             "similarity": similarity(claim_trigrams, text_trigrams),
@@ -256,6 +266,9 @@ def candidate_evidence(*, text: str, exclude_id: int | None = None) -> dict[int,
             "numbers_missing": float(bool(claim_numbers) and not shared_numbers),
             "names_cover": len(claim_names & text_words) / len(claim_names) if claim_names else 0.0,
         }
+    best = max((features["bm25_relative"] for features in evidence.values()), default=0.0) or 1.0
+    for features in evidence.values():
+        features["bm25_relative"] /= best
     return evidence
 
 
