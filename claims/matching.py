@@ -182,6 +182,32 @@ WHERE claim.id = ANY(%(ids)s)
 """
 
 
+REBUILD_TERM_STATISTICS = """
+DELETE FROM claims_claimtermdelta;
+DELETE FROM claims_claimterm;
+INSERT INTO claims_claimterm (term, claims, occurrences)
+SELECT lexeme, count(*), sum(coalesce(array_length(positions, 1), 1))
+FROM claims_claim, unnest(claims_claim.search_vector)
+WHERE claims_claim.deleted_at IS NULL
+GROUP BY lexeme
+UNION ALL
+SELECT '', count(*), coalesce(sum((
+    SELECT sum(coalesce(array_length(positions, 1), 1)) FROM unnest(claims_claim.search_vector)
+)), 0)
+FROM claims_claim WHERE claims_claim.deleted_at IS NULL;
+"""
+
+
+@transaction.atomic
+def rebuild_term_statistics() -> None:
+    """Count the term statistics again from the live claims, for writes that bypassed the
+    triggers (a bulk load with ``session_replication_role = replica``). Locks the tables
+    against concurrent claim writes while it counts, so that no delta is lost."""
+    with connections["default"].cursor() as cursor:
+        cursor.execute("LOCK TABLE claims_claim IN SHARE MODE")
+        cursor.execute(REBUILD_TERM_STATISTICS)
+
+
 def term_statistics(cursor, terms) -> dict[str, tuple[int, int]]:
     """``{term: (live claims holding it, its occurrences)}`` for ``terms`` and the empty term."""
     cursor.execute(TERM_STATISTICS, {"terms": [*set(terms), ""]})
