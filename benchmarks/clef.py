@@ -162,9 +162,8 @@ def latency(data: Path) -> None:
             similar_claims(text=normalise(text) if name == "sentence" else text)
             times.append((time.perf_counter() - start) * 1000)
         times.sort()
-        print(
-            f"latency, {name}: n {len(times)}, p50 {times[len(times) // 2]:.0f} ms, p95 {times[int(len(times) * 0.95) - 1]:.0f} ms"
-        )
+        p50, p95 = times[len(times) // 2], times[int(len(times) * 0.95) - 1]
+        print(f"latency, {name}: n {len(times)}, p50 {p50:.0f} ms, p95 {p95:.0f} ms")
 
 
 def main(argv: list[str] | None = None) -> int:
