@@ -62,6 +62,7 @@ def scenarios(rng: random.Random) -> list[tuple[str, str, str, dict | None]]:
         ("search, very common word", "GET", "/api/v1/claims/?q=reported&page_size=50", None),
         ("similar claims", "GET", f"/api/v1/claims/{some_id}/similar/", None),
         ("match, a sentence", "POST", "/api/v1/claims/match/", {"text": textgen.match_text(rng, index=7)}),
+        ("match, a tweet", "POST", "/api/v1/claims/match/", {"text": textgen.tweet_text(rng, index=7)}),
         ("match, a short text", "POST", "/api/v1/claims/match/", {"text": "Zarif denies"}),
     ]
 

@@ -36,6 +36,7 @@ from django.contrib.auth.models import Group, User
 from django.db import connection, transaction
 
 from benchmarks import textgen
+from claims.matching import rebuild_term_statistics
 from claims.models import Article, Citation, Claim, Status, StatusChange
 from config.roles import RESEARCHERS, REVIEWERS
 from sources.models import Publisher, PublisherKind, Source, SourceKind
@@ -271,6 +272,9 @@ class Generator:
             with connection.cursor() as cursor:
                 cursor.execute("SET session_replication_role = DEFAULT")
                 cursor.execute("SET synchronous_commit = DEFAULT")
+        # The load bypassed the triggers that keep matching's term statistics: count them afresh.
+        self.say("term statistics ...")
+        rebuild_term_statistics()
         # VACUUM also sets the visibility map (index-only scans) and hint bits, as autovacuum
         # would have on a live database; it cannot run inside a transaction (tests), ANALYZE can.
         command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"

@@ -68,6 +68,7 @@ TARGETS = {
     "search_common": Target(p95_ms=100),
     "search_very_common": Target(p95_ms=250),
     "match": Target(p95_ms=150),
+    "match_tweet": Target(p95_ms=150),
     "create": Target(),
     "transition": Target(),
     "reading_view": Target(p95_ms=300),
@@ -300,19 +301,19 @@ def prepare(args: argparse.Namespace, rng: random.Random) -> tuple[list[Scenario
         scenarios.append(
             Scenario(f"search_{kind}", f"GET {path}", [request_line("GET", path)], check=_search_check(word))
         )
-    match_rng = random.Random(rng.random())
-    scenarios.append(
-        Scenario(
-            "match",
-            "POST /api/v1/claims/match/ {text: a claim statement, varied}",
-            [
-                request_line(
-                    "POST", "/api/v1/claims/match/", {"text": textgen.match_text(match_rng, index=n)}
-                )
-                for n in range(SAMPLE)
-            ],
+    match_rng, tweet_rng = random.Random(rng.random()), random.Random(rng.random())
+    for name, what, text in (
+        ("match", "a claim statement, varied", textgen.match_text),
+        ("match_tweet", "a tweet restating a claim, with links, tags and trailer", textgen.tweet_text),
+    ):
+        texts = [text(match_rng if name == "match" else tweet_rng, index=n) for n in range(SAMPLE)]
+        scenarios.append(
+            Scenario(
+                name,
+                f"POST /api/v1/claims/match/ {{text: {what}}}",
+                [request_line("POST", "/api/v1/claims/match/", {"text": t}) for t in texts],
+            )
         )
-    )
     scenarios.append(_create(rng))
     scenarios.append(_transition(args))
     scenarios.append(_reading_view(rng))

@@ -299,3 +299,18 @@ def match_text(rng: random.Random, *, index: int) -> str:
     """A claim statement as a client would send it to be matched against recorded claims."""
     day = date(2025, rng.randint(1, 12), rng.randint(1, 28))
     return claim_text(rng, index=index + 1, place=rng.choice(PLACES), day=day)[1]
+
+
+def tweet_text(rng: random.Random, *, index: int) -> str:
+    """A claim statement as a tweet carries it: a lead-in, a hashtag, a link, a picture and the
+    "— Name (@handle) date" trailer of an embedded tweet (claims/matching_text.py removes them)."""
+    place = rng.choice(PLACES)
+    statement = match_text(rng, index=index)
+    lead = rng.choice(["BREAKING:", "Wow.", "So this happened:", "Unbelievable!", ""])
+    tag = "#" + "".join(part.capitalize() for part in place.split())
+    day = date(2025, rng.randint(1, 12), rng.randint(1, 28))
+    handle = f"user{rng.randint(1, 99_999)}"
+    return (
+        f"{lead} {statement} {tag} https://t.co/{rng.randint(10**9, 10**10)} "
+        f"pic.twitter.com/{rng.randint(10**9, 10**10)} — Some One (@{handle}) {day:%B} {day.day}, {day.year}"
+    ).strip()

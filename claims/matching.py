@@ -1,57 +1,81 @@
-"""Claim matching: the live claims whose statement reads most like a given text.
+"""Claim matching: the live claims that state what a given text states, best first.
 
-Similarity is pg_trgm's ``similarity()`` of the unaccented texts: the share of distinct
-three-letter sequences the two have in common (trigrams of lower-cased words, punctuation and
-quotes ignored), from 0 (nothing shared) to 1 (the same words). It is computed on
-``claimtrack_unaccent(statement)`` so that "Zarif" matches "Żarif", and found through the GIN
-trigram index ``claim_statement_trgm`` built on that very expression.
+Two stages, both in PostgreSQL, then a small linear model in Python.
 
-Why ``similarity`` (``%``) and not ``word_similarity`` (``<%``): matching looks for *the same
-claim* recorded twice, i.e. two whole sentences that say the same thing. ``similarity`` is
-symmetric and penalises whatever one text has that the other lacks, so a one-word text does
-not match every long statement containing that word. ``word_similarity`` measures how well the
-text matches the best *part* of a statement: "embassy" would score 1.0 against every claim
-mentioning an embassy, which is search (``?search=`` does that), not duplicate detection.
+1. **Candidates.** The text is normalised (claims/matching_text.py) and turned into lexemes by
+   the ``claimtrack`` search configuration (English stemming over unaccented words). Each
+   lexeme weighs its BM25 inverse document frequency, ``ln(1 + (N - n + 0.5) / (n + 0.5))``,
+   from the term statistics Claimtrack keeps itself (``ClaimTerm``: ``n`` live claims hold it,
+   ``N`` live claims in all; kept current by the claim triggers, claims/models.py). Every live
+   claim holding at least one of the lexemes is reached through the GIN index on
+   ``search_vector`` (one index scan per lexeme), and the ``CANDIDATES`` with the greatest sum
+   of their shared lexemes' weights are kept. A lexeme held by more than ``MAX_POSTINGS``
+   claims is left out of this stage (its weight is tiny and it would cost a scan of that many
+   index entries); it still counts in the scores. A text none of whose lexemes any claim holds
+   (a name spelt otherwise, a stop word) takes its candidates from the trigram index instead
+   (similarity of at least ``TRIGRAM_FLOOR``).
+2. **Evidence.** For each candidate: its BM25 score against the text (k1 = 1.2, b = 0.75,
+   lengths in lexeme occurrences), the same for its article's headline (without length
+   normalisation), their sum relative to the best candidate's, the share of the claim's own
+   weight that the text covers (a long tweet quoting a short claim covers it all) and the same
+   for its headline, pg_trgm's trigram similarity of the unaccented texts and the share of the
+   claim's (and headline's) trigrams found in the text (claims/matching_text.py computes them
+   on the few hundred candidates, cheaper than calling pg_trgm row by row), and the numbers and
+   names (capitalised words) they share.
+3. **Score.** ``score = 1 / (1 + exp(-(b + w · evidence)))``. The weights ``WEIGHTS`` are
+   fitted on the CLEF-2020 CheckThat! Task 2 training tweets (benchmarks/clef.py): first for
+   ranking (the probability that the right claim is the first, softmax over each tweet's
+   candidates), then scaled with ``INTERCEPT`` by a logistic regression so that the score is
+   an estimate of the probability that the claim is the one the text states, in 0..1 (0.5:
+   even odds). Results come best first, ties by id.
 
-Finding the candidates fast. Scoring is always ``similarity()``; what changes with the text
-is how the candidates are found:
-
-- A sentence (three words or more that text search keeps) is matched through its
-  *distinctive words*: the three of its lexemes that are rarest among the claims (read from
-  PostgreSQL's statistics of ``search_vector``, ``pg_stats.most_common_elems``; a lexeme not
-  listed there is rarer than all listed ones). Candidates are the claims having at least two of
-  the three, found by the GIN index on ``search_vector``, and each is scored. At a million
-  claims the trigram index alone took one to four seconds for a sentence, because every one of
-  a sentence's trigrams is common; the distinctive words take tens of milliseconds. The price:
-  a claim sharing fewer than two of those three words is not found, however similar its
-  letters. A restatement of the same claim keeps its names, places and figures, which is what
-  the rarest words are, so duplicates are found; a loose paraphrase may not be.
-- A short text (fewer than three such words: a name, "Zarif denies") goes through the trigram
-  index ``claim_statement_trgm``, narrowed by trigram count (``TrigramCount``): its trigrams
-  are few, and the statements of a comparable length are few.
-
-Measurements: benchmarks/README.md.
+Measurements: benchmarks/README.md ("Matching quality", "Matching at a million claims").
 """
 
 import math
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQueryField, TrigramSimilarity
+from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connections, router, transaction
-from django.db.models import BooleanField, F, Func, IntegerField, QuerySet, Value
+from django.db.models import Func, IntegerField, QuerySet, Value
 from django.db.models.functions import Cast, Ceil, Floor
 
+from claims.matching_text import WORD, containment, fold, names, normalise, numbers, similarity, trigrams
 from claims.models import Claim
 from claims.selectors import live_claims
 from config.search import Unaccent
 
-MIN_THRESHOLD = 0.5
-DEFAULT_THRESHOLD = 0.5
-DUPLICATE_THRESHOLD = 0.6
+MIN_THRESHOLD = 0.0
+DEFAULT_THRESHOLD = 0.0
+# Chosen for precision on CLEF-2020 train (benchmarks/README.md gives its precision and recall).
+DUPLICATE_THRESHOLD = 0.8
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 50
 MAX_TEXT_LENGTH = 20_000
 SCORE_DIGITS = 3
+
+CANDIDATES = 300
+MAX_POSTINGS = 20_000
+MAX_QUERY_TERMS = 32
+TRIGRAM_FLOOR = 0.3
+K1 = 1.2
+B = 0.75
+
+# Fitted on CLEF-2020 train by benchmarks/clef.py --fit (logistic regression, L2).
+INTERCEPT = -12.602
+WEIGHTS = {
+    "bm25": 4.185,
+    "title_bm25": 2.910,
+    "bm25_relative": 5.846,
+    "claim_cover": 0.270,
+    "title_cover": -0.328,
+    "similarity": 7.950,
+    "word_similarity": 0.503,
+    "title_word_similarity": 3.102,
+    "numbers_shared": 0.752,
+    "numbers_missing": 0.274,
+    "names_cover": 1.334,
+}
 
 
 @dataclass(frozen=True)
@@ -62,9 +86,13 @@ class ClaimMatch:
 
 def has_trigrams(text: str) -> bool:
     """Whether pg_trgm can extract any trigram from ``text``: it needs a letter or a digit.
-    A text without one shares nothing with any claim, and asking the index about it would
-    make it read every entry, so it is answered without a query."""
+    A text without one shares nothing with any claim and is answered without a query."""
     return any(char.isalnum() for char in text)
+
+
+def idf(*, holding: int, total: int) -> float:
+    """BM25's inverse document frequency, always positive."""
+    return math.log(1 + (total - holding + 0.5) / (holding + 0.5))
 
 
 def similar_claims(
@@ -74,123 +102,206 @@ def similar_claims(
     limit: int = DEFAULT_LIMIT,
     threshold: float = DEFAULT_THRESHOLD,
 ) -> list[ClaimMatch]:
-    """The live claims whose statement has a trigram similarity of at least ``threshold``
-    with ``text`` (accents, case and punctuation ignored), most similar first, then by id;
-    at most ``limit`` of them, ``exclude_id`` left out. Each comes with its article (id,
-    title and url only) and its score rounded to ``SCORE_DIGITS`` digits.
-
-    One query (after setting the threshold for the transaction), whatever the limit."""
-    if not MIN_THRESHOLD <= threshold <= 1 or not math.isfinite(threshold):
+    """The live claims stating most probably what ``text`` states, with a score of at least
+    ``threshold`` (0..1, see the module's docstring), best first, then by id; at most
+    ``limit`` of them, ``exclude_id`` left out. Each comes with its article (id, title and
+    url only) and its score rounded to ``SCORE_DIGITS`` digits. At most five queries."""
+    if not math.isfinite(threshold) or not MIN_THRESHOLD <= threshold <= 1:
         raise ValueError(f"threshold must be between {MIN_THRESHOLD} and 1, not {threshold!r}")
     if not 1 <= limit <= MAX_LIMIT:
         raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, not {limit!r}")
-    if not has_trigrams(text):
+    scored = rank(text=text, exclude_id=exclude_id)
+    scored = [(score, pk) for pk, score in scored.items() if round(score, SCORE_DIGITS) >= threshold]
+    scored.sort(key=lambda pair: (-round(pair[0], SCORE_DIGITS), pair[1]))
+    scored = scored[:limit]
+    if not scored:
         return []
-    # The threshold of the ``%`` operator is a setting: set it for this transaction only, on
-    # the connection the query runs on (a replica for a GET when one is configured).
     alias = router.db_for_read(Claim)
-    with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
-        words = distinctive_lexemes(text=text, cursor=cursor)
-        if len(words) == DISTINCTIVE_WORDS:
-            claims = _matches_by_words(
-                text=text, words=words, threshold=threshold, exclude_id=exclude_id, limit=limit, alias=alias
-            )
-        else:
-            cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(threshold)])
-            queryset = matching_queryset(text=text, threshold=threshold)
-            if exclude_id is not None:
-                queryset = queryset.exclude(pk=exclude_id)
-            claims = list(queryset.using(alias)[:limit])
-    return [ClaimMatch(claim=claim, similarity=round(claim.similarity, SCORE_DIGITS)) for claim in claims]
+    claims = (
+        live_claims()
+        .using(alias)
+        .select_related("article")
+        .only("id", "statement", "status", "article__id", "article__title", "article__url")
+        .in_bulk([pk for _, pk in scored])
+    )
+    return [
+        ClaimMatch(claim=claims[pk], similarity=round(score, SCORE_DIGITS))
+        for score, pk in scored
+        if pk in claims
+    ]
 
 
-DISTINCTIVE_WORDS = 3
+def rank(*, text: str, exclude_id: int | None = None) -> dict[int, float]:
+    """Every candidate claim of ``text`` (stage 1) with its score in 0..1 (stages 2 and 3)."""
+    evidence = candidate_evidence(text=text, exclude_id=exclude_id)
+    return {pk: score(features) for pk, features in evidence.items()}
 
-# The text's lexemes, rarest first: a lexeme absent from the column's most common elements is
-# rarer than any of them (frequency 0 here). Ties go alphabetically, so the choice is stable.
-RAREST_LEXEMES = """
-WITH text_lexemes AS (SELECT lexeme FROM unnest(to_tsvector('claimtrack', %s))),
-common AS (
-    SELECT unnest(most_common_elems::text::text[]) AS lexeme,
-           unnest(most_common_elem_freqs) AS frequency
-    FROM pg_stats
-    WHERE schemaname = current_schema() AND tablename = 'claims_claim' AND attname = 'search_vector'
+
+def score(features: dict[str, float]) -> float:
+    total = INTERCEPT + sum(WEIGHTS[name] * value for name, value in features.items())
+    return 1 / (1 + math.exp(-max(-50.0, min(50.0, total))))
+
+
+# The counts of some terms: their ClaimTerm row plus the deltas not folded in yet. The row of
+# the empty term gives the number of live claims and their total length.
+TERM_STATISTICS = """
+WITH wanted AS (SELECT DISTINCT term FROM unnest(%(terms)s::text[]) AS term),
+counted AS (
+    SELECT term, claims, occurrences FROM claims_claimterm WHERE term IN (SELECT term FROM wanted)
+    UNION ALL
+    SELECT term, claims, occurrences FROM claims_claimtermdelta WHERE term IN (SELECT term FROM wanted)
 )
-SELECT text_lexemes.lexeme FROM text_lexemes LEFT JOIN common USING (lexeme)
-ORDER BY coalesce(common.frequency, 0), text_lexemes.lexeme
-LIMIT %s
+SELECT wanted.term, coalesce(sum(claims), 0)::bigint, coalesce(sum(occurrences), 0)::bigint
+FROM wanted LEFT JOIN counted USING (term) GROUP BY wanted.term
+"""
+
+TEXT_LEXEMES = "SELECT lexeme FROM unnest(to_tsvector('claimtrack', %s))"
+
+# Stage 1: one GIN index scan per lexeme, the claims summed by the weights of what they share.
+CANDIDATES_BY_TERMS = """
+SELECT claim.id, sum(wanted.weight) AS shared
+FROM unnest(%(queries)s::tsquery[], %(weights)s::float8[]) AS wanted(query, weight)
+JOIN claims_claim AS claim ON claim.search_vector @@ wanted.query
+WHERE claim.deleted_at IS NULL AND claim.id <> %(exclude)s
+GROUP BY claim.id
+ORDER BY shared DESC, claim.id
+LIMIT %(limit)s
+"""
+
+# Stage 2: what the re-ranking needs of each candidate.
+CANDIDATE_FEATURES = """
+SELECT claim.id, claim.statement, article.title, vector.lexemes, vector.counts,
+       ARRAY(SELECT lexeme FROM unnest(to_tsvector('claimtrack', article.title)))
+FROM claims_claim AS claim
+JOIN claims_article AS article ON article.id = claim.article_id
+LEFT JOIN LATERAL (
+    SELECT array_agg(lexeme) AS lexemes, array_agg(coalesce(array_length(positions, 1), 1)) AS counts
+    FROM unnest(claim.search_vector)
+) AS vector ON true
+WHERE claim.id = ANY(%(ids)s)
 """
 
 
-def distinctive_lexemes(*, text: str, cursor) -> list[str]:
-    """The ``DISTINCTIVE_WORDS`` rarest lexemes of ``text`` among the claims (fewer if the
-    text has fewer), from the planner's statistics: one cheap query, no table scan."""
-    cursor.execute(RAREST_LEXEMES, [text, DISTINCTIVE_WORDS])
-    return [lexeme for (lexeme,) in cursor.fetchall()]
+REBUILD_TERM_STATISTICS = """
+DELETE FROM claims_claimtermdelta;
+DELETE FROM claims_claimterm;
+INSERT INTO claims_claimterm (term, claims, occurrences)
+SELECT lexeme, count(*), sum(coalesce(array_length(positions, 1), 1))
+FROM claims_claim, unnest(claims_claim.search_vector)
+WHERE claims_claim.deleted_at IS NULL
+GROUP BY lexeme
+UNION ALL
+SELECT '', count(*), coalesce(sum((
+    SELECT sum(coalesce(array_length(positions, 1), 1)) FROM unnest(claims_claim.search_vector)
+)), 0)
+FROM claims_claim WHERE claims_claim.deleted_at IS NULL;
+"""
 
 
-class _MatchesTsquery(Func):
-    """``search_vector @@ '<query>'::tsquery``, the query given as lexemes already normalised
-    (``to_tsquery`` would stem them a second time)."""
-
-    arg_joiner = " @@ "
-    template = "(%(expressions)s)"
-    output_field = BooleanField()
-
-
-def _lexeme(word: str) -> str:
-    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+@transaction.atomic
+def rebuild_term_statistics() -> None:
+    """Count the term statistics again from the live claims, for writes that bypassed the
+    triggers (a bulk load with ``session_replication_role = replica``). Locks the tables
+    against concurrent claim writes while it counts, so that no delta is lost."""
+    with connections["default"].cursor() as cursor:
+        cursor.execute("LOCK TABLE claims_claim IN SHARE MODE")
+        cursor.execute(REBUILD_TERM_STATISTICS)
 
 
-# At most this many candidates are scored per step: words that usually go together ("Rapid
-# Support") can be in tens of thousands of claims, and scoring costs about 0.1 ms a claim.
-CANDIDATE_CAP = 500
+def term_statistics(cursor, terms) -> dict[str, tuple[int, int]]:
+    """``{term: (live claims holding it, its occurrences)}`` for ``terms`` and the empty term."""
+    cursor.execute(TERM_STATISTICS, {"terms": [*set(terms), ""]})
+    return {term: (claims, occurrences) for term, claims, occurrences in cursor.fetchall()}
 
 
-def _matches_by_words(*, text, words, threshold, exclude_id, limit, alias) -> list[Claim]:
-    """First the claims holding all three words (a restatement keeps them: few rows, all
-    scored); if fewer than ``limit`` reach the threshold, also up to ``CANDIDATE_CAP`` claims
-    holding two of them."""
-    found = candidates_by_words(text=text, words=words, threshold=threshold, required=3)
-    if exclude_id is not None:
-        found = found.exclude(pk=exclude_id)
-    claims = list(found.using(alias)[:limit])
-    if len(claims) < limit:
-        more = candidates_by_words(text=text, words=words, threshold=threshold, required=2)
-        more = more.exclude(
-            pk__in=[exclude_id, *(claim.pk for claim in claims)]
-            if exclude_id
-            else [claim.pk for claim in claims]
-        )
-        claims += list(more.using(alias)[: limit - len(claims)])
-        claims.sort(key=lambda claim: (-claim.similarity, claim.pk))
-    return claims
+def _tsquery(lexeme: str) -> str:
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def candidates_by_words(
-    *, text: str, words: list[str], threshold: float, required: int = 2
-) -> QuerySet[Claim]:
-    """Live claims holding ``required`` (2 or 3) of the three ``words``, scored by
-    ``similarity()`` (written so that it cannot use the trigram index: the word index is the
-    one to use). At most ``CANDIDATE_CAP`` claims are scored."""
-    first, second, third = (_lexeme(word) for word in words)
-    if required == 3:
-        query = f"{first} & {second} & {third}"
-    else:
-        query = f"({first} & {second}) | ({first} & {third}) | ({second} & {third})"
-    target = Unaccent(Value(text))
-    candidates = live_claims().filter(
-        _MatchesTsquery(F("search_vector"), Value(query, output_field=SearchQueryField()))
-    )
-    # Unordered, so that the index scan stops at the cap instead of sorting every candidate.
-    candidates = live_claims().filter(pk__in=candidates.order_by().values("pk")[:CANDIDATE_CAP])
-    return (
-        candidates.annotate(similarity=TrigramSimilarity(Unaccent("statement"), target))
-        .filter(similarity__gte=threshold)
-        .select_related("article")
-        .only("id", "statement", "status", "article__id", "article__title", "article__url")
-        .order_by("-similarity", "id")
-    )
+def candidate_evidence(*, text: str, exclude_id: int | None = None) -> dict[int, dict[str, float]]:
+    """Stage 1 and 2: ``{claim id: {feature: value}}`` for the candidates of ``text``."""
+    cleaned = normalise(text)
+    if not has_trigrams(cleaned):
+        return {}
+    alias = router.db_for_read(Claim)
+    with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
+        cursor.execute(TEXT_LEXEMES, [cleaned])
+        lexemes = [lexeme for (lexeme,) in cursor.fetchall()]
+        stats = term_statistics(cursor, lexemes)
+        total, length = stats.get("", (0, 0))
+        if total == 0:
+            return {}
+        weights = {term: idf(holding=held, total=total) for term, (held, _) in stats.items() if term and held}
+        searched = sorted(
+            (term for term, (held, _) in stats.items() if term and 0 < held <= MAX_POSTINGS),
+            key=lambda term: (-weights[term], term),
+        )[:MAX_QUERY_TERMS]
+        exclude = -1 if exclude_id is None else exclude_id
+        ids: list[int] = []
+        if searched:
+            cursor.execute(
+                CANDIDATES_BY_TERMS,
+                {
+                    "queries": [_tsquery(term) for term in searched],
+                    "weights": [weights[term] for term in searched],
+                    "exclude": exclude,
+                    "limit": CANDIDATES,
+                },
+            )
+            ids = [pk for pk, _ in cursor.fetchall()]
+        if not ids:
+            ids = _trigram_candidates(text=cleaned, exclude_id=exclude_id, alias=alias, cursor=cursor)
+        if not ids:
+            return {}
+        cursor.execute(CANDIDATE_FEATURES, {"text": cleaned, "ids": ids})
+        rows = cursor.fetchall()
+        claim_terms = {term for row in rows for term in (row[3] or []) + row[5]}
+        stats.update(term_statistics(cursor, claim_terms - stats.keys()))
+    for term, (held, _) in stats.items():
+        if term and term not in weights:
+            weights[term] = idf(holding=held, total=total)
+    average = max(length / total, 1.0)
+    query_terms = set(lexemes)
+    query_weight = sum(weights.get(term, 0.0) for term in query_terms) or 1.0
+    text_numbers = numbers(cleaned)
+    text_words = set(WORD.findall(fold(cleaned)))
+    evidence = {}
+    text_trigrams = trigrams(cleaned)
+    for pk, statement, title, claim_lexemes, counts, title_lexemes in rows:
+        claim_trigrams, title_trigrams = trigrams(statement), trigrams(title)
+        claim_lexemes, counts = claim_lexemes or [], counts or []
+        size = sum(counts)
+        bm25 = 0.0
+        for term, count in zip(claim_lexemes, counts, strict=True):
+            if term in query_terms:
+                bm25 += weights[term] * count * (K1 + 1) / (count + K1 * (1 - B + B * size / average))
+        title_bm25 = sum(weights.get(term, 0.0) for term in set(title_lexemes) & query_terms)
+        claim_numbers = numbers(statement) | numbers(title)
+        shared_numbers = len(text_numbers & claim_numbers)
+        claim_names = names(statement) | names(title)
+        evidence[pk] = {
+            "bm25": bm25 / query_weight,
+            "title_bm25": title_bm25 / query_weight,
+            "bm25_relative": bm25 + title_bm25,  # divided by the best candidate's below
+            "claim_cover": _cover(claim_lexemes, query_terms, weights),
+            "title_cover": _cover(title_lexemes, query_terms, weights),
+            "similarity": similarity(claim_trigrams, text_trigrams),
+            "word_similarity": containment(claim_trigrams, text_trigrams),
+            "title_word_similarity": containment(title_trigrams, text_trigrams),
+            "numbers_shared": min(shared_numbers, 3),
+            "numbers_missing": float(bool(claim_numbers) and not shared_numbers),
+            "names_cover": len(claim_names & text_words) / len(claim_names) if claim_names else 0.0,
+        }
+    best = max((features["bm25_relative"] for features in evidence.values()), default=0.0) or 1.0
+    for features in evidence.values():
+        features["bm25_relative"] /= best
+    return evidence
+
+
+def _cover(lexemes, query_terms: set[str], weights: dict[str, float]) -> float:
+    """The share of the weight of ``lexemes`` that the text's lexemes hold."""
+    whole = sum(weights.get(term, 0.0) for term in set(lexemes))
+    return sum(weights.get(term, 0.0) for term in set(lexemes) & query_terms) / whole if whole else 0.0
 
 
 class TrigramCount(Func):
@@ -201,55 +312,59 @@ class TrigramCount(Func):
     output_field = IntegerField()
 
 
+def _trigram_candidates(*, text: str, exclude_id: int | None, alias: str, cursor) -> list[int]:
+    cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(TRIGRAM_FLOOR)])
+    queryset = matching_queryset(text=text, threshold=TRIGRAM_FLOOR)
+    if exclude_id is not None:
+        queryset = queryset.exclude(pk=exclude_id)
+    return list(queryset.using(alias).values_list("pk", flat=True)[:CANDIDATES])
+
+
 def matching_queryset(*, text: str, threshold: float) -> QuerySet[Claim]:
-    """The live claims reaching ``threshold`` (which must also be the transaction's
-    ``pg_trgm.similarity_threshold``), annotated with ``similarity``, best first.
+    """The live claims reaching trigram similarity ``threshold`` (which must also be the
+    transaction's ``pg_trgm.similarity_threshold``), annotated with ``similarity``, best first.
 
     The trigram filter is written on the indexed expression itself,
-    ``claimtrack_unaccent(statement) % claimtrack_unaccent(text)``: anything else (no unaccent,
-    ``similarity() >= x``) would not use ``claim_statement_trgm``. The trigram-count filter is a
-    necessary condition (two sets of m and n trigrams share at most min(m, n), so their
-    similarity is at most min/max): it loses no match, and for a very short or very long text
-    it lets ``claim_statement_trgm_count`` narrow the search to the few statements of a
-    comparable size, where the trigram index would read almost every entry."""
+    ``claimtrack_unaccent(statement) % claimtrack_unaccent(text)``, so that it uses
+    ``claim_statement_trgm``. The trigram-count filter is a necessary condition (two sets of m
+    and n trigrams share at most min(m, n), so their similarity is at most min/max): it loses no
+    match, and for a very short or very long text it lets ``claim_statement_trgm_count`` narrow
+    the search to the few statements of a comparable size."""
     target = Unaccent(Value(text))
     size = TrigramCount(Value(text))
-    queryset = (
+    return (
         live_claims()
         .alias(unaccented=Unaccent("statement"), size=TrigramCount("statement"))
         .filter(
             unaccented__trigram_similar=target,
-            # Rounded outwards, so that float rounding can only widen the range.
             size__gte=Cast(Floor(size * Value(threshold)), IntegerField()),
             size__lte=Cast(Ceil(size / Value(threshold)), IntegerField()),
         )
         .annotate(similarity=TrigramSimilarity(Unaccent("statement"), target))
-        .select_related("article")
-        .only("id", "statement", "status", "article__id", "article__title", "article__url")
         .order_by("-similarity", "id")
     )
-    return queryset
 
 
 def scored_claims(*, text: str, claim_ids: set[int]) -> list[ClaimMatch]:
-    """The live claims among ``claim_ids``, each with its score for ``text`` as matching gives
-    it but whatever that score (no threshold), best first: for claims chosen by other means
-    (confirmed equivalents) that matching has to rank. One query."""
-    target = Unaccent(Value(text))
+    """The live claims among ``claim_ids``, each with the score matching gives it for ``text``
+    but whatever that score (no threshold; 0 for a claim that is no candidate at all), best
+    first: for claims chosen by other means (confirmed equivalents) that matching has to rank."""
+    scores = rank(text=text)
     claims = (
         live_claims()
         .filter(pk__in=claim_ids)
-        .annotate(similarity=TrigramSimilarity(Unaccent("statement"), target))
         .select_related("article")
         .only("id", "statement", "status", "article__id", "article__title", "article__url")
-        .order_by("-similarity", "id")
     )
-    return [ClaimMatch(claim=claim, similarity=round(claim.similarity, SCORE_DIGITS)) for claim in claims]
+    found = [
+        ClaimMatch(claim=claim, similarity=round(scores.get(claim.pk, 0.0), SCORE_DIGITS)) for claim in claims
+    ]
+    return sorted(found, key=lambda match: (-match.similarity, match.claim.pk))
 
 
 def likely_duplicates(*, claim: Claim, limit: int = DEFAULT_LIMIT) -> list[ClaimMatch]:
     """Other live claims, in any article, that very probably state the same thing as ``claim``
-    (similarity of at least ``DUPLICATE_THRESHOLD``)."""
+    (score of at least ``DUPLICATE_THRESHOLD``)."""
     return similar_claims(
         text=claim.statement, exclude_id=claim.pk, limit=limit, threshold=DUPLICATE_THRESHOLD
     )

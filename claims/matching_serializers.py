@@ -18,8 +18,9 @@ from claims.serializers import ArticleSummarySerializer, ClaimSerializer
 from config.serializers import StrictCharField
 
 MIN_SCORE_HELP = (
-    f"Only claims at least this similar ({MIN_THRESHOLD} to 1; default {DEFAULT_THRESHOLD}). "
-    "1 means the same words, ignoring case, accents and punctuation."
+    f"Only claims scoring at least this ({MIN_THRESHOLD:g} to 1; default {DEFAULT_THRESHOLD:g}, which "
+    "returns the ranking). The score estimates the probability that the claim is the one the text "
+    f"states; {DUPLICATE_THRESHOLD:g} is the threshold of `likely_duplicates`."
 )
 LIMIT_HELP = f"How many claims to return at most (1 to {MAX_LIMIT}; default {DEFAULT_LIMIT})."
 
@@ -86,8 +87,10 @@ class ClaimMatchSerializer(serializers.Serializer):
     similarity = serializers.FloatField(
         min_value=0,
         max_value=1,
-        help_text="How alike the two texts are, from 0 to 1 (1: the same words, ignoring case, "
-        "accents and punctuation), rounded to 3 decimals.",
+        help_text="The match score, from 0 to 1, rounded to 3 decimals: an estimate of the probability "
+        "that this claim is the one the text states (fitted on the CLEF-2020 CheckThat! fact-checked "
+        "claims; 0.5 is even odds). It combines the words the two share weighted by their rarity, "
+        "trigram similarity, shared numbers and names, and the claim's article headline.",
     )
     confirmed = serializers.SerializerMethodField(
         help_text="Whether a researcher recorded this claim as the same claim (see "
@@ -102,11 +105,13 @@ class ClaimMatchSerializer(serializers.Serializer):
 
 class ClaimMatchResultSerializer(serializers.Serializer):
     min_score = serializers.FloatField(
-        help_text="The lowest similarity a result could have, but for the confirmed equivalents "
+        help_text="The lowest score a result could have, but for the confirmed equivalents "
         "that `/similar/` lists first."
     )
     results = ClaimMatchSerializer(
-        many=True, help_text="The most similar claims, most similar first (ties by id); may be empty."
+        many=True,
+        help_text="The claims most probably stating the text, best first (ties by id); empty only "
+        "when no claim shares a word or enough letters with the text.",
     )
 
 
@@ -116,9 +121,9 @@ class ClaimCreatedSerializer(ClaimSerializer):
     likely_duplicates = ClaimMatchSerializer(
         many=True,
         read_only=True,
-        help_text=f"Other claims, in any article, with a similarity of at least {DUPLICATE_THRESHOLD} "
-        f"to the new claim's statement, most similar first (at most {DEFAULT_LIMIT}); empty when there "
-        "are none. Only in the answer to a create.",
+        help_text=f"Other claims, in any article, whose match score against the new claim's statement "
+        f"is at least {DUPLICATE_THRESHOLD:g} (a threshold chosen for precision), best first (at most "
+        f"{DEFAULT_LIMIT}); empty when there are none. Only in the answer to a create.",
     )
 
     class Meta(ClaimSerializer.Meta):

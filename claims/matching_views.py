@@ -20,10 +20,13 @@ from config.permissions import ReadersMay
 from config.schema import ErrorSerializer
 
 HOW_SCORED = (
-    " The score is pg_trgm's trigram similarity of the two texts once accents are removed: "
-    "case, quotes and punctuation do not count, word order counts little, and a text that "
-    "differs in a few words still scores high (around 0.6 and up for the same claim reworded "
-    "slightly). Claims in the trash are never returned."
+    " Every claim sharing a meaningful word with the text is a candidate (words weighted by how "
+    "rare they are among the claims; links, handles' @ and hashtags' #, and a tweet's "
+    '"— Name (@handle) date" trailer are left out; accents and case do not count). The best '
+    "few hundred are scored from 0 to 1: an estimate of the probability that the claim is the "
+    "one the text states, combining the rare words they share (BM25), trigram similarity, shared "
+    "numbers and names, and the claim's article headline. The default `min_score` 0 returns the "
+    "ranking. Claims in the trash are never returned."
 )
 
 
@@ -55,9 +58,9 @@ class ClaimMatchingMixin:
     @extend_schema(
         summary="Claims most like this one, in any article",
         description=(
-            "The live claims whose statement is most similar to this claim's, the claim itself "
-            "left out, most similar first (ties by id). The claim's confirmed equivalents (see "
-            "`/claims/{id}/same-as/`) come first, marked `confirmed`, whatever their similarity. "
+            "The live claims most probably stating what this claim states, the claim itself "
+            "left out, best first (ties by id). The claim's confirmed equivalents (see "
+            "`/claims/{id}/same-as/`) come first, marked `confirmed`, whatever their score. "
             "404 for an unknown claim or one in the "
             "trash; 400 naming `limit` or `min_score` when one is out of range." + HOW_SCORED
         ),
@@ -96,8 +99,9 @@ class ClaimMatchingMixin:
     @extend_schema(
         summary="Claims most like a text, in any article",
         description=(
-            "The live claims whose statement is most similar to `text`, most similar first (ties "
-            "by id): to check whether a claim is already recorded before recording it. Writes "
+            "The live claims most probably stating what `text` states (a claim, a tweet, a post, "
+            "a paragraph), best first (ties by id): to check whether a claim is already recorded "
+            "or fact-checked before recording it. Writes "
             "nothing, so whoever may read claims may use it. A `text` with no letter or digit "
             "(only emoji or punctuation) matches nothing: the answer is an empty list, not an "
             "error. 400 naming the field for a `text` that is missing, not a string, blank, longer "

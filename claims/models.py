@@ -8,6 +8,77 @@ from config.models import Trashable, Versioned, track_history, version_trigger
 from config.search import Unaccent, search_vector_field
 from sources.models import Publisher, Source
 
+# Term statistics for matching (claims/matching.py): how many live claims hold each lexeme of
+# ``Claim.search_vector``. The row of the empty term ``''`` (never a lexeme) holds the totals:
+# the number of live claims and the sum of their lengths in lexeme occurrences.
+#
+# Concurrency: a claim's write never updates a shared counter. Its statement-level trigger
+# appends the change, summed per term, to ``ClaimTermDelta`` (inserts never conflict, so
+# writers neither wait for each other nor deadlock). The same trigger then folds every pending
+# delta into ``ClaimTerm``, but only if it wins ``pg_try_advisory_xact_lock``: one folder at a
+# time, the others skip (their deltas are folded by the next winner), so no two transactions
+# ever update the same counter rows, and nothing is lost: a delta row is deleted by the very
+# statement that adds it to its counter. Readers sum ``ClaimTerm`` and the pending deltas.
+TERM_STATS_LOCK = 7_361_902  # pg_try_advisory_xact_lock key of the fold, unique to it.
+
+# One row per lexeme occurrence set of each changed claim, signed: +1 for a live claim as it
+# now is, -1 for a live claim as it was. ``{rows}`` is filled per trigger.
+_TERM_CHANGES = """
+INSERT INTO claims_claimtermdelta (term, claims, occurrences)
+SELECT term, sum(claims), sum(occurrences) FROM (
+    {rows}
+) AS changes
+GROUP BY term
+HAVING sum(claims) <> 0 OR sum(occurrences) <> 0;
+IF pg_try_advisory_xact_lock({lock}) THEN
+    WITH moved AS (
+        DELETE FROM claims_claimtermdelta RETURNING term, claims, occurrences
+    ), summed AS (
+        SELECT term, sum(claims) AS claims, sum(occurrences) AS occurrences
+        FROM moved GROUP BY term
+    )
+    INSERT INTO claims_claimterm AS stat (term, claims, occurrences)
+    SELECT term, claims, occurrences FROM summed ORDER BY term
+    ON CONFLICT (term) DO UPDATE
+        SET claims = stat.claims + EXCLUDED.claims,
+            occurrences = stat.occurrences + EXCLUDED.occurrences;
+    DELETE FROM claims_claimterm WHERE claims <= 0 AND term <> '';
+END IF;
+RETURN NULL;
+"""
+
+
+def _term_rows(table: str, sign: str) -> str:
+    """The signed (term, claims, occurrences) rows of the live claims in a transition table:
+    one per lexeme, plus the totals row ``''`` (one claim, its length). ``table`` and ``sign``
+    are constants of this module, never input."""
+    return f"""
+    SELECT lexeme AS term, {sign}1 AS claims,
+           {sign}coalesce(array_length(positions, 1), 1) AS occurrences
+    FROM {table}, unnest({table}.search_vector)
+    WHERE {table}.deleted_at IS NULL
+    UNION ALL
+    SELECT '', {sign}1, {sign}coalesce((
+        SELECT sum(coalesce(array_length(positions, 1), 1)) FROM unnest({table}.search_vector)
+    ), 0)
+    FROM {table} WHERE {table}.deleted_at IS NULL
+    """  # noqa: S608
+
+
+def _term_trigger(name: str, operation, *, new: bool, old: bool) -> pgtrigger.Trigger:
+    rows = [_term_rows("new_claims", "+")] if new else []
+    rows += [_term_rows("old_claims", "-")] if old else []
+    return pgtrigger.Trigger(
+        name=name,
+        when=pgtrigger.After,
+        operation=operation,
+        level=pgtrigger.Statement,
+        referencing=pgtrigger.Referencing(
+            **({"new": "new_claims"} if new else {}), **({"old": "old_claims"} if old else {})
+        ),
+        func=_TERM_CHANGES.format(rows="UNION ALL".join(rows), lock=TERM_STATS_LOCK),
+    )
+
 
 @track_history(exclude=["search_vector"])
 class Article(Versioned, Trashable, models.Model):
@@ -132,7 +203,11 @@ class Claim(Versioned, Trashable, models.Model):
         # The independence counts are derived: the trigger that changes them moves the version
         # itself (through updated_at) when the change did not come with a citation edit.
         triggers = [
-            version_trigger(exclude=["search_vector", "independent_support", "independent_contradiction"])
+            version_trigger(exclude=["search_vector", "independent_support", "independent_contradiction"]),
+            # PostgreSQL allows transition tables only on a trigger of one event: three triggers.
+            _term_trigger("term_stats_insert", pgtrigger.Insert, new=True, old=False),
+            _term_trigger("term_stats_update", pgtrigger.Update, new=True, old=True),
+            _term_trigger("term_stats_delete", pgtrigger.Delete, new=False, old=True),
         ]
         ordering = ["-created_at", "-id"]
         constraints = [
@@ -162,6 +237,37 @@ class Claim(Versioned, Trashable, models.Model):
     @property
     def has_verdict(self) -> bool:
         return self.status in Status.verdicts()
+
+
+class ClaimTerm(models.Model):
+    """How many live claims hold a lexeme of ``Claim.search_vector`` (``claims``) and how often
+    in all (``occurrences``); the row of the empty term holds the number of live claims and
+    their total length. Written only by the claim triggers: pending changes are in
+    ``ClaimTermDelta`` until folded, so a reader sums both (claims.matching.term_statistics)."""
+
+    term = models.TextField(
+        primary_key=True, help_text="A lexeme of the claimtrack text search configuration."
+    )
+    claims = models.BigIntegerField(help_text="How many live claims hold the term.")
+    occurrences = models.BigIntegerField(help_text="How many times the term occurs in the live claims.")
+
+    def __str__(self) -> str:
+        return f"{self.term}: {self.claims}"
+
+
+class ClaimTermDelta(models.Model):
+    """A change to ``ClaimTerm`` not folded in yet (see ``TERM_STATS_LOCK``)."""
+
+    id = models.BigAutoField(primary_key=True)
+    term = models.TextField(help_text="The lexeme whose counts change.")
+    claims = models.BigIntegerField(help_text="Change of the number of live claims holding the term.")
+    occurrences = models.BigIntegerField(help_text="Change of the term's number of occurrences.")
+
+    class Meta:
+        indexes = [models.Index(fields=["term"], name="claim_term_delta_term")]
+
+    def __str__(self) -> str:
+        return f"{self.term}: {self.claims:+}"
 
 
 class CitationRole(models.TextChoices):
