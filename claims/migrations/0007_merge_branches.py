@@ -6,6 +6,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("claims", "0006_normalise_article_bodies"),
         ("claims", "0006_same_claim_links"),
+        ("claims", "0006_term_statistics"),
     ]
 
     operations = []
