@@ -110,8 +110,8 @@ def similar_claims(
         raise ValueError(f"threshold must be between {MIN_THRESHOLD} and 1, not {threshold!r}")
     if not 1 <= limit <= MAX_LIMIT:
         raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, not {limit!r}")
-    scored = rank(text=text, exclude_id=exclude_id)
-    scored = [(score, pk) for pk, score in scored.items() if round(score, SCORE_DIGITS) >= threshold]
+    ranked = rank(text=text, exclude_id=exclude_id)
+    scored = [(score, pk) for pk, score in ranked.items() if round(score, SCORE_DIGITS) >= threshold]
     scored.sort(key=lambda pair: (-round(pair[0], SCORE_DIGITS), pair[1]))
     scored = scored[:limit]
     if not scored:

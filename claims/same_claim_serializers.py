@@ -76,10 +76,10 @@ class SameClaimLinkWriteSerializer(serializers.Serializer):
 class SameClaimLinkSerializer(ModelSerializer):
     """A same-claim link as the change feed shows it: the pair, lower claim id first."""
 
-    claim_a = serializers.PrimaryKeyRelatedField(
+    claim_a: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(
         read_only=True, help_text="Id of the claim with the lower id."
     )
-    claim_b = serializers.PrimaryKeyRelatedField(
+    claim_b: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(
         read_only=True, help_text="Id of the claim with the higher id."
     )
     created_by = recorded_by_field()

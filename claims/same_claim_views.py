@@ -3,6 +3,9 @@ records the claims a researcher confirmed as stating the same thing, ``DELETE
 /claims/{id}/same-as/{other_id}/`` removes a link. The rules live in
 ``services.same_claim_link``/``same_claim_unlink``."""
 
+from collections.abc import Callable
+from typing import Any
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -28,6 +31,9 @@ OTHER_ID = OpenApiParameter(
 # The same-as actions of the claims viewset. No docstring: drf-spectacular would take it (inherited
 # through inspect.getdoc) as the description of every claims operation.
 class ClaimSameAsMixin:
+    # Provided by the viewset this mixes into (ClaimViewSet).
+    get_serializer_context: Callable[[], dict[str, Any]]
+
     def get_serializer_class(self):
         if getattr(self, "action", None) in SAME_AS_ACTIONS:
             # The browsable API asks for the POST form with the request cloned to POST.

@@ -237,7 +237,7 @@ def claim_evidence(*, claim: Claim) -> ClaimEvidence:
     for citation in citations:
         counts[citation.stance] = counts.get(citation.stance, 0) + 1
         # The sources its chain ends at, other than itself (a source relying on nothing).
-        citation.chain_origins = [
+        citation.chain_origins = [  # type: ignore[attr-defined]  # shown by the evidence page
             provenance.graph.nodes[pk] for pk in chains.get(citation.pk, []) if pk != citation.source_id
         ]
     return ClaimEvidence(

@@ -93,7 +93,7 @@ def _take(*, user, key: str, method: str, path: str, digest: str) -> tuple[Idemp
     raise IntegrityError(f"Could not take the idempotency key {key!r}.")
 
 
-def _replay(record: IdempotencyRecord, *, method: str, path: str, digest: str) -> Response:
+def _replay(record: IdempotencyRecord, *, method: str, path: str, digest: str) -> HttpResponse:
     if (record.method, record.path, record.request_hash) != (method, path, digest):
         raise IdempotencyKeyReused(
             f"This {HEADER} was already used for another request ({record.method} {record.path} with "
@@ -111,7 +111,7 @@ def _replay(record: IdempotencyRecord, *, method: str, path: str, digest: str) -
     )
 
 
-def run_idempotently(view, request, handler) -> Response:
+def run_idempotently(view, request, handler) -> HttpResponse:
     """Run ``handler()`` at most once per (user, ``Idempotency-Key``) within ``TTL``."""
     key = _key(request)
     if key is None or not request.user.is_authenticated:

@@ -8,6 +8,7 @@ turns ``DEBUG`` on and gets safe local defaults.
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from corsheaders.defaults import default_headers as default_cors_headers
@@ -67,8 +68,9 @@ RETRY_AFTER_SECONDS = max(1, round(_seconds("RETRY_AFTER_SECONDS", "5")))
 DB_POOL_SIZE = int(os.environ.get("DB_POOL_SIZE", "").strip() or "0")
 
 
-def _database(url: str) -> dict:
-    database = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+def _database(url: str) -> dict[str, Any]:
+    # A plain dict: the project adds keys of its own (STALL_TIMEOUT) to dj-database-url's.
+    database: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
     database["ENGINE"] = "config.postgres"
     server_settings = [
         f"-c statement_timeout={int(DB_STATEMENT_TIMEOUT * 1000)}",

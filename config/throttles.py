@@ -65,6 +65,9 @@ class AuthFailureThrottle(SettingsRateMixin, throttling.SimpleRateThrottle):
 
     scope = "anon"  # the anonymous rate
     cache_format = "throttle_auth_failure_%(ident)s"
+    # Set by SimpleRateThrottle.__init__ from the rate (the stubs do not declare them).
+    duration: int
+    num_requests: int
 
     def get_cache_key(self, request, view=None):
         return self.cache_format % {"ident": self.get_ident(request)}
