@@ -136,6 +136,7 @@ MIDDLEWARE = [
     # So that every answer (a 413 or a redirect included) carries the CORS headers.
     "corsheaders.middleware.CorsMiddleware",
     "config.db_router.PrimaryForWritesMiddleware",
+    "config.middleware.ContentSecurityPolicyMiddleware",
     "config.middleware.HttpsRedirect308Middleware",
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.RequestSizeLimitMiddleware",
