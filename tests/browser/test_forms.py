@@ -110,7 +110,7 @@ def test_reviewer_sees_the_verdicts_and_what_each_needs(page, working_groups, re
     html_form_tab(page, "post")
     assert set(offered_statuses(page)) == {Status.UNVERIFIED, *Status.verdicts()}
     status_help = css(page, '[data-form="post"] [data-field="status"]').text
-    assert "Verified needs a citation that supports the claim" in status_help
+    assert "Verified: Needs at least one citation whose stance is “Supports”" in status_help
     assert css(page, '[data-field="rationale"] textarea').is_displayed()
     screenshot(page, "transition-reviewer")
 

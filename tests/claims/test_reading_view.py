@@ -169,7 +169,7 @@ def test_the_reading_view_runs_the_same_queries_whatever_its_claims(
         CitationFactory(claim=ClaimFactory(article=article))
     client = browser_of(researcher)
     client.get(reverse("api-root"), HTTP_ACCEPT="text/html")  # the session and groups, once
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         _response, page = read_page(client, article)
     assert len(page.listed) == claims
 

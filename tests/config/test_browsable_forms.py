@@ -216,9 +216,9 @@ def test_transition_form_offers_only_the_moves_the_user_may_make(request, role, 
 def test_transition_form_says_which_verdicts_need_which_citations(reviewer_client):
     claim = ClaimFactory(status=Status.IN_REVIEW)
     help_text = form(page(transition_page(reviewer_client, claim)), "post").find(data_field="status").text()
-    assert "Verified needs a citation that supports the claim and a rationale" in help_text
-    assert "Refuted needs a citation that contradicts the claim" in help_text
-    assert "Disputed needs a rationale" in help_text
+    assert "Verified: Needs at least one citation whose stance is “Supports” and a rationale." in help_text
+    assert "Refuted: Needs at least one citation whose stance is “Contradicts” and a rationale." in help_text
+    assert "Disputed: Needs a rationale." in help_text
 
 
 def test_transition_moves_as_json_for_applications(researcher_client):
@@ -234,6 +234,7 @@ def test_transition_moves_as_json_for_applications(researcher_client):
                 "label": "In review",
                 "rationale_required": False,
                 "citation_stance_required": None,
+                "text": "No rationale or citation needed.",
             }
         ],
     }
