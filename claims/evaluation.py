@@ -82,6 +82,21 @@ def trec_queries(
             yield EvalQuery(id=row[0], text=row[1], relevant=relevant)
 
 
+def confirmed_link_queries() -> Iterator[EvalQuery]:
+    """One query per live claim that has confirmed "same claim as" links: its statement, the
+    claims it is linked to as ``relevant``, itself left out of the ranking. Two queries, in id
+    order, whatever the number of links."""
+    from claims.selectors import live_same_claim_links
+
+    linked: dict[int, set[int]] = {}
+    for claim_a, claim_b in live_same_claim_links().values_list("claim_a_id", "claim_b_id"):
+        linked.setdefault(claim_a, set()).add(claim_b)
+        linked.setdefault(claim_b, set()).add(claim_a)
+    statements = live_claims().filter(pk__in=linked).order_by("pk").values_list("pk", "statement")
+    for pk, statement in statements:
+        yield EvalQuery(id=str(pk), text=statement, relevant=frozenset(linked[pk]), exclude_id=pk)
+
+
 def document_url(collection: str, document: str) -> str:
     return f"https://{collection}.invalid/document/{document}"
 

@@ -107,3 +107,51 @@ def test_the_command_refuses_what_it_cannot_evaluate(args, message):
     with pytest.raises(CommandError, match=message):
         run(*args)
     assert Claim.objects.count() == 0
+
+
+EMBASSY = "U.S. Central Command said two rockets struck near the embassy in Baghdad on Monday."
+REWORDED = "Two rockets hit close to the U.S. embassy in Baghdad on Monday, Central Command said."
+TANKERS = "Iran seized two oil tankers in the Strait of Hormuz."
+
+
+@pytest.mark.django_db
+def test_the_command_scores_the_confirmed_links(researcher):
+    from claims.services import same_claim_link
+    from tests.factories import ArticleFactory, ClaimFactory
+
+    embassy, reworded, tankers = (
+        ClaimFactory(statement=text, article=ArticleFactory()) for text in (EMBASSY, REWORDED, TANKERS)
+    )
+    ClaimFactory(statement=TANKERS, article=ArticleFactory())  # a copy, not linked
+    same_claim_link(claim=embassy, other=reworded, actor=researcher)
+    queries = list(evaluation.confirmed_link_queries())
+    assert [(q.id, q.relevant, q.exclude_id) for q in queries] == [
+        (str(embassy.pk), frozenset({reworded.pk}), embassy.pk),
+        (str(reworded.pk), frozenset({embassy.pk}), reworded.pk),
+    ]
+    # Each of the two linked claims finds the other first: every measure is 1.
+    assert run("--confirmed-links").splitlines() == [
+        "queries: 2 (without any result: 0)",
+        "MAP@5      1.000",
+        "MRR        1.000",
+        "P@1        1.000",
+        "Recall@5   1.000",
+        "Recall@20  1.000",
+    ]
+    # The tankers claim is linked to nothing: it is no query.
+    assert str(tankers.pk) not in {q.id for q in queries}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--confirmed-links"], "No confirmed same-claim links"),
+        (["--confirmed-links", "--qrels", str(QRELS)], "takes no --queries"),
+        ([], "Give --queries and --qrels"),
+        (["--queries", str(QUERIES)], "Give --queries and --qrels"),
+    ],
+)
+def test_the_command_refuses_a_missing_or_mixed_source(args, message):
+    with pytest.raises(CommandError, match=message):
+        run(*args)
