@@ -289,7 +289,10 @@ class ClaimViewSet(ClaimSameAsMixin, ClaimMatchingMixin, ClaimExportsMixin, Serv
         return self.read_response(claim)
 
     def browsable_panels(self, *, request, response) -> list[dict]:
-        """The claim page offers to cite a source (config/browsable.py renders the form)."""
+        """The claim page offers to cite a source (config/browsable.py renders the form); the
+        similar page has a form of its query parameters."""
+        if self.action == "similar":
+            return self.similar_panels(request=request, response=response)
         if self.action != "retrieve" or response.status_code != 200 or "as_of" in request.query_params:
             return []
         if not is_researcher(request.user):

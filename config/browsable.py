@@ -26,6 +26,7 @@ from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.request import is_form_media_type, override_method
 
 FORM_TEMPLATE = "claimtrack/forms/form.html"
+QUERY_PANEL_TEMPLATE = "claimtrack/forms/query_panel.html"
 CREATE_PAGES = frozenset({"list", "create"})
 
 
@@ -141,6 +142,31 @@ def render_form(serializer, *, errors=None, form_errors=(), detail: str = "", om
         FORM_TEMPLATE,
         {"fields": fields, "form_errors": list(form_errors), "detail": detail, "form_name": name},
     )
+
+
+def query_form_panel(serializer_class, *, request, response, name: str, title: str) -> dict:
+    """A page panel with a GET form over a view's query parameters (``serializer_class``): each
+    field shows the value of the query string (its default when not given), and after a 400 the
+    error beside the field it names. Sending it loads the same page with the new query."""
+    fields = serializer_class().fields
+    shown = {}
+    for field_name, field in fields.items():
+        if field_name in request.query_params:
+            shown[field_name] = request.query_params[field_name]
+        elif field.default is not empty and not callable(field.default):
+            shown[field_name] = field.default
+    errors: dict[str, list[str]] = {}
+    other: list[str] = []
+    if response.status_code == 400:
+        errors, other = errors_by_field(response.data, set(fields))
+    serializer = bind_submitted(serializer_class(data=shown), errors=errors)
+    return {
+        "template": QUERY_PANEL_TEMPLATE,
+        "name": name,
+        "title": title,
+        "action": request.path,
+        "form": render_form(serializer, errors=errors, form_errors=other, name=name),
+    }
 
 
 def bind_submitted(serializer, *, errors: dict[str, list[str]]):
