@@ -183,6 +183,7 @@ class ClaimViewSet(ClaimSameAsMixin, ClaimMatchingMixin, ClaimExportsMixin, Serv
     ordering = ["-created_at", "-id"]
     pagination_class = KeysetPagination
     browsable_forms_keep_values = ("match",)
+    browsable_get_forms = ("match",)
 
     def get_queryset(self):
         if self.action == "history":

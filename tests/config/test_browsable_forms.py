@@ -404,3 +404,43 @@ def test_similar_as_json_carries_no_form(researcher_client):
     refused = researcher_client.get(reverse("claim-similar", args=[ClaimFactory().pk]), {"limit": "0"})
     assert refused.status_code == 400
     assert [error["field"] for error in refused.json()["errors"]] == ["limit"]
+
+
+def test_match_opened_in_a_browser_is_its_form_not_a_405(researcher_client):
+    response = researcher_client.get(reverse("claim-match"), **HTML)
+    assert response.status_code == 200
+    document = page(response)
+    assert "405" not in document.find("div", class_="page-header").text()
+    assert "405" not in document.find("div", class_="response-info").text()
+    post = form(document, "post")
+    assert {g.attrs["data-field"] for g in post.find_all(data_field=True)} == {"text", "limit", "min_score"}
+    assert field_value(post, "text") == ""
+
+
+def test_match_opened_by_an_application_is_still_a_405(researcher_client):
+    response = researcher_client.get(reverse("claim-match"))
+    assert response.status_code == 405
+    assert response["Allow"] == "POST, OPTIONS"
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["status"] == 405
+
+
+def test_other_post_only_actions_opened_in_a_browser_stay_405(reviewer_client):
+    claim = ClaimFactory()
+    response = reviewer_client.get(reverse("claim-restore", args=[claim.pk]), **HTML)
+    assert response.status_code == 405
+    assert response["Allow"] == "POST, OPTIONS"
+
+
+def test_match_opened_in_a_browser_signed_out_is_refused(client, settings):
+    settings.CLAIMTRACK_PUBLIC_READ = False
+    response = client.get(reverse("claim-match"), **HTML)
+    assert response.status_code in (401, 403)
+    assert page(response).find_all(data_form="post") == []
+
+
+def test_the_schema_still_documents_match_as_post_only():
+    from drf_spectacular.generators import SchemaGenerator
+
+    paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+    assert set(paths["/api/v1/claims/match/"]) == {"post"}
