@@ -178,6 +178,8 @@ class ChangePageSerializer(serializers.Serializer):
 class ChangeFeedViewSet(viewsets.GenericViewSet):
     """Readable by whoever may read the API; read-only."""
 
+    page_titles = {"list": "Changes"}
+
     serializer_class = ChangePageSerializer
     pagination_class = None
     filter_backends = []

@@ -92,6 +92,8 @@ def _indented(text: str) -> str:
 class ImportView(APIView):
     """Researchers and reviewers import; the history of every record written says ``via: import``."""
 
+    page_titles = "Import"
+
     parser_classes = [ImportJSONParser, CSVParser, parsers.MultiPartParser]
     # The browsable API's upload form (config/browsable.py).
     serializer_class = ImportUploadSerializer

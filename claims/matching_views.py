@@ -16,6 +16,7 @@ from claims.matching_serializers import (
     ClaimSimilarQuerySerializer,
 )
 from claims.selectors import live_claims
+from config.browsable import query_form_panel
 from config.permissions import ReadersMay
 from config.schema import ErrorSerializer
 
@@ -54,6 +55,19 @@ class ClaimMatchingMixin:
             duplicates = matching.likely_duplicates(claim=instance)
             response.data["likely_duplicates"] = ClaimMatchSerializer(duplicates, many=True).data
         return response
+
+    def similar_panels(self, *, request, response) -> list[dict]:
+        """The similar page's own form: ``limit`` and ``min_score`` changed without editing the URL."""
+        if response.status_code not in (200, 400):
+            return []  # an unknown claim has no claims like it to show
+        panel = query_form_panel(
+            ClaimSimilarQuerySerializer,
+            request=request,
+            response=response,
+            name="similar",
+            title="How many claims, and how alike",
+        )
+        return [panel]
 
     @extend_schema(
         summary="Claims most like this one, in any article",

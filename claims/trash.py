@@ -51,6 +51,8 @@ class TrashQuerySerializer(serializers.Serializer):
 class TrashViewSet(viewsets.GenericViewSet):
     """Reviewers see the trash; superusers purge from it."""
 
+    page_titles = {"list": "Trash", "purge": "Purge {type} #{id} from the trash"}
+
     permission_classes = [ReviewersOnly]
     serializer_class = TrashEntrySerializer
     filter_backends = []

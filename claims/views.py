@@ -76,6 +76,8 @@ def transition_help(options: dict) -> str:
     ),
 )
 class ArticleViewSet(ServiceModelViewSet):
+    page_titles = {"list": "Articles", "retrieve": "Article #{pk}", "restore": "Restore article #{pk}"}
+    page_record_label = "title"
     read_serializer_class = ArticleSerializer
     write_serializer_class = ArticleWriteSerializer
     filterset_class = ArticleFilter
@@ -173,6 +175,21 @@ class ArticleViewSet(ServiceModelViewSet):
     destroy=extend_schema(summary="Move a claim to the trash, with its citations and history"),
 )
 class ClaimViewSet(ClaimSameAsMixin, ClaimMatchingMixin, ClaimExportsMixin, ServiceModelViewSet):
+    page_titles = {
+        "list": "Claims",
+        "retrieve": "Claim #{pk}",
+        "similar": "Claims like #{pk}",
+        "match": "Match a text against the claims",
+        "transition": "Change the status of claim #{pk}",
+        "history": "History of claim #{pk}",
+        "provenance": "Provenance of claim #{pk}",
+        "restore": "Restore claim #{pk}",
+        "same_as": "Claims recorded as the same as #{pk}",
+        "same_as_remove": "Claims #{pk} and #{other_id} recorded as the same",
+        "claimreview": "Claim #{pk} as a ClaimReview",
+        "annotation": "Claim #{pk} as a W3C annotation",
+        "export": "Export the claims",
+    }
     read_serializer_class = ClaimSerializer
     write_serializer_class = ClaimWriteSerializer
     filterset_class = ClaimFilter
@@ -183,6 +200,7 @@ class ClaimViewSet(ClaimSameAsMixin, ClaimMatchingMixin, ClaimExportsMixin, Serv
     ordering = ["-created_at", "-id"]
     pagination_class = KeysetPagination
     browsable_forms_keep_values = ("match",)
+    browsable_get_forms = ("match",)
 
     def get_queryset(self):
         if self.action == "history":
@@ -289,7 +307,10 @@ class ClaimViewSet(ClaimSameAsMixin, ClaimMatchingMixin, ClaimExportsMixin, Serv
         return self.read_response(claim)
 
     def browsable_panels(self, *, request, response) -> list[dict]:
-        """The claim page offers to cite a source (config/browsable.py renders the form)."""
+        """The claim page offers to cite a source (config/browsable.py renders the form); the
+        similar page has a form of its query parameters."""
+        if self.action == "similar":
+            return self.similar_panels(request=request, response=response)
         if self.action != "retrieve" or response.status_code != 200 or "as_of" in request.query_params:
             return []
         if not is_researcher(request.user):
@@ -378,6 +399,7 @@ class ClaimViewSet(ClaimSameAsMixin, ClaimMatchingMixin, ClaimExportsMixin, Serv
     destroy=extend_schema(summary="Remove a citation (refused if a verdict rests on it)"),
 )
 class CitationViewSet(ServiceModelViewSet):
+    page_titles = {"list": "Citations", "retrieve": "Citation #{pk}"}
     read_serializer_class = CitationSerializer
     write_serializer_class = CitationWriteSerializer
     filterset_class = CitationFilter

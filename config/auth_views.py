@@ -42,6 +42,8 @@ class MeSerializer(serializers.Serializer):
 class TokenView(APIView):
     """``POST`` a username and password to get a token; ``DELETE`` with a token revokes it."""
 
+    page_titles = "Your API token"
+
     permission_classes = [permissions.AllowAny]
     # Password attempts are limited far more strictly than other requests.
     throttle_classes = [UserRateThrottle, AnonRateThrottle, LoginAddressThrottle, LoginUsernameThrottle]
@@ -119,6 +121,8 @@ class TokenView(APIView):
 class AllTokensView(APIView):
     """``DELETE`` revokes every token of the signed-in user: signing out everywhere."""
 
+    page_titles = "Sign out everywhere"
+
     permission_classes = [permissions.IsAuthenticated]
     error_codes = ("401", "403")  # 403: a session request without its CSRF token
 
@@ -134,6 +138,7 @@ class AllTokensView(APIView):
 
 
 class MeView(APIView):
+    page_titles = "You and what you may do"
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(

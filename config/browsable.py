@@ -13,20 +13,66 @@ the form. A successful create offers the form again, empty; a create form has no
 field is an id input with a search helper (claims/static/claims/lookup.js). A view may define
 ``browsable_form_serializer(*, method, instance, data)`` to build a form of its own (None: no
 form for that method).
+
+Page titles. DRF heads a page and its breadcrumbs "Claim Instance", "Claim List". A view names
+its pages in ``page_titles``: per action a heading whose ``{pk}`` (and the URL's other
+arguments) are filled in, e.g. ``{"retrieve": "Claim #{pk}"}``, or one string for a view that
+is one page. On a record's own page ``page_record_label`` names the record's field added after
+a colon, cut short. The browsable pages' heading, ``<title>`` and breadcrumbs read them;
+``get_view_name`` (OPTIONS answers, the extra-actions menu) is left as it was.
 """
 
 import json
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.utils.text import Truncator
 from rest_framework import exceptions, serializers
 from rest_framework.fields import empty
 from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.request import is_form_media_type, override_method
 
 FORM_TEMPLATE = "claimtrack/forms/form.html"
+QUERY_PANEL_TEMPLATE = "claimtrack/forms/query_panel.html"
 CREATE_PAGES = frozenset({"list", "create"})
+# A write answers on the page it was sent from: the list's for a create, the record's otherwise.
+PAGE_OF_ACTION = {"create": "list", "update": "retrieve", "partial_update": "retrieve", "destroy": "retrieve"}
+RECORD_LABEL_CHARS = 60
+
+
+def page_title(view_class, *, action: str | None, kwargs: Mapping, record=None) -> str | None:
+    """The heading of a page of ``view_class`` (``page_titles``), None when it names none."""
+    titles = getattr(view_class, "page_titles", None)
+    if isinstance(titles, str):
+        return titles
+    if not titles or action is None:
+        return None
+    action = PAGE_OF_ACTION.get(action, action)
+    template = titles.get(action)
+    if template is None:
+        return None
+    try:
+        title = template.format_map(dict(kwargs))
+    except (KeyError, IndexError):
+        return None  # a route whose arguments the heading does not know: DRF's name
+    label_field = getattr(view_class, "page_record_label", None)
+    label = getattr(record, label_field, "") if label_field and action == "retrieve" else ""
+    if label:
+        title = f"{title}: {Truncator(label).chars(RECORD_LABEL_CHARS)}"
+    return title
+
+
+def _get_action(actions: Mapping | None) -> str | None:
+    """The action a page of a viewset route shows: its GET's, else its only one (a POST-only
+    action opened in a browser)."""
+    if not actions:
+        return None
+    if "get" in actions:
+        return actions["get"]
+    names = set(actions.values())
+    return names.pop() if len(names) == 1 else None
 
 
 def _lookup_url(field: serializers.RelatedField) -> str | None:
@@ -143,6 +189,31 @@ def render_form(serializer, *, errors=None, form_errors=(), detail: str = "", om
     )
 
 
+def query_form_panel(serializer_class, *, request, response, name: str, title: str) -> dict:
+    """A page panel with a GET form over a view's query parameters (``serializer_class``): each
+    field shows the value of the query string (its default when not given), and after a 400 the
+    error beside the field it names. Sending it loads the same page with the new query."""
+    fields = serializer_class().fields
+    shown = {}
+    for field_name, field in fields.items():
+        if field_name in request.query_params:
+            shown[field_name] = request.query_params[field_name]
+        elif field.default is not empty and not callable(field.default):
+            shown[field_name] = field.default
+    errors: dict[str, list[str]] = {}
+    other: list[str] = []
+    if response.status_code == 400:
+        errors, other = errors_by_field(response.data, set(fields))
+    serializer = bind_submitted(serializer_class(data=shown), errors=errors)
+    return {
+        "template": QUERY_PANEL_TEMPLATE,
+        "name": name,
+        "title": title,
+        "action": request.path,
+        "form": render_form(serializer, errors=errors, form_errors=other, name=name),
+    }
+
+
 def bind_submitted(serializer, *, errors: dict[str, list[str]]):
     """Make ``serializer`` (built with ``data=``) show the values sent rather than validate them."""
     serializer._validated_data = {}
@@ -169,7 +240,33 @@ class ClaimtrackBrowsableAPIRenderer(BrowsableAPIRenderer):
             else []
         )
         context["delete_version"] = self._record_version(data)
+        action = getattr(view, "action", None) or _get_action(getattr(view, "action_map", None))
+        title = page_title(type(view), action=action, kwargs=view.kwargs, record=self._record_instance(data))
+        if title:
+            context["name"] = title
+        context["breadcrumblist"] = self._titled_breadcrumbs(
+            context["breadcrumblist"], current_path=renderer_context["request"].path, current=context["name"]
+        )
         return context
+
+    @staticmethod
+    def _titled_breadcrumbs(crumbs, *, current_path: str, current: str) -> list[tuple[str, str]]:
+        """DRF's breadcrumbs, each named by its page's title (the current page's as its heading)."""
+        titled = []
+        for name, url in crumbs:
+            path = urlsplit(url).path
+            if path == current_path:
+                titled.append((current, url))
+                continue
+            try:
+                match = resolve(path)
+            except Resolver404:
+                titled.append((name, url))
+                continue
+            view_class = getattr(match.func, "cls", None)
+            action = _get_action(getattr(match.func, "actions", None))
+            titled.append((page_title(view_class, action=action, kwargs=match.kwargs) or name, url))
+        return titled
 
     @staticmethod
     def _record_instance(data):
@@ -230,6 +327,13 @@ class ClaimtrackBrowsableAPIRenderer(BrowsableAPIRenderer):
             return render_form(
                 serializer, errors=by_field, form_errors=other, detail=detail, omit=omit, name=method.lower()
             )
+
+    def get_filter_form(self, data, view, request):
+        # DRF asks a list view for its queryset before knowing whether it filters at all; a view
+        # with no filter has nothing to offer, and may have no queryset (the trash: a 500).
+        if not getattr(view, "filter_backends", None):
+            return None
+        return super().get_filter_form(data, view, request)
 
     def get_raw_data_form(self, data, view, method, request):
         """DRF's "Raw data" form; after a refusal of a body sent through it, the body sent."""

@@ -32,6 +32,21 @@ class ServiceModelViewSet(
     lookup_value_regex = CANONICAL_ID_REGEX
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
+    # POST-only actions whose page a browser may open with GET to find their form (a search
+    # sent by POST, such as claim matching) rather than a 405.
+    browsable_get_forms: tuple[str, ...] = ()
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        """Only the browsable API's GET of an action named in ``browsable_get_forms`` is answered
+        (200, the action's form below the page); every other client and action keeps the 405,
+        with ``Allow`` listing the action's own methods."""
+        posted = self.action_map.get("post")
+        in_browser = getattr(getattr(request, "accepted_renderer", None), "format", "") == "api"
+        if request.method == "GET" and posted in self.browsable_get_forms and in_browser:
+            self.action = posted  # the page is the action's: its form, name and description
+            return Response({"detail": "Fill in the form below and send it (POST)."})
+        return super().http_method_not_allowed(request, *args, **kwargs)
+
     def get_serializer_class(self):
         # The browsable API asks for a form with the request cloned to the form's method.
         if self.request is not None and self.request.method in WRITE_METHODS:

@@ -26,6 +26,8 @@ from sources.serializers import (
     destroy=extend_schema(summary="Delete a publisher (refused while it has sources or articles)"),
 )
 class PublisherViewSet(ServiceModelViewSet):
+    page_titles = {"list": "Publishers", "retrieve": "Publisher #{pk}"}
+    page_record_label = "name"
     read_serializer_class = PublisherSerializer
     write_serializer_class = PublisherWriteSerializer
     filterset_class = PublisherFilter
@@ -58,6 +60,13 @@ class PublisherViewSet(ServiceModelViewSet):
     destroy=extend_schema(summary="Move a source to the trash (refused while it is cited or relied on)"),
 )
 class SourceViewSet(SourceCslMixin, ServiceModelViewSet):
+    page_titles = {
+        "list": "Sources",
+        "retrieve": "Source #{pk}",
+        "restore": "Restore source #{pk}",
+        "provenance": "What source #{pk} relies on",
+    }
+    page_record_label = "title"
     read_serializer_class = SourceSerializer
     write_serializer_class = SourceWriteSerializer
     filterset_class = SourceFilter

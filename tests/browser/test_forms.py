@@ -177,3 +177,40 @@ def test_docs_pages_load_offline_with_no_console_error(page, path, ready):
     ]
     assert leaving == []
     assert console_errors(page) == []
+
+
+def test_researcher_changes_similar_query_by_its_form_and_opens_the_match_form(signed_in_researcher):
+    page = signed_in_researcher
+    claim = ClaimFactory(statement="Twenty rockets hit the embassy compound in Baghdad.")
+    for n in range(3):
+        ClaimFactory(statement=f"Rockets hit the embassy compound in Baghdad, attack number {n}.")
+    page.get(page.base_url + f"/api/v1/claims/{claim.pk}/similar/")
+    assert page.title == f"Claims like #{claim.pk} \N{EN DASH} Claimtrack"
+    panel = css(page, '[data-panel="similar"]')
+    limit = panel.find_element(By.CSS_SELECTOR, '[name="limit"]')
+    limit.clear()
+    limit.send_keys("1")
+    panel.find_element(By.CSS_SELECTOR, '[data-action="similar"]').click()
+    wait(page).until(lambda p: "limit=1" in p.current_url)
+    shown = json.loads(css(page, ".response-info pre").text.split("\n\n", 1)[1])
+    assert len(shown["results"]) == 1
+    assert value_of(css(page, '[data-form="similar"]'), "limit") == "1"
+    # Out of range: the page answers 400 with the error beside the field, the value kept.
+    limit = css(page, '[data-panel="similar"] [name="limit"]')
+    limit.clear()
+    limit.send_keys("500")
+    css(page, '[data-panel="similar"] [data-action="similar"]').click()
+    error = wait(page).until(visible('[data-panel="similar"] [data-field-error="limit"]'))
+    assert error.text
+    assert value_of(css(page, '[data-form="similar"]'), "limit") == "500"
+
+    page.get(page.base_url + "/api/v1/claims/match/")
+    assert css(page, ".page-header").text == "Match a text against the claims"
+    form = html_form_tab(page, "post")
+    form.find_element(By.CSS_SELECTOR, '[name="text"]').send_keys("rockets hit the embassy")
+    html_form = form.find_element(By.XPATH, "./ancestor::form")
+    html_form.find_element(By.CSS_SELECTOR, ".form-actions button").click()
+    wait(page).until(lambda p: "results" in css(p, ".response-info").text)
+    assert "HTTP 200" in css(page, ".response-info").text
+    assert value_of(css(page, '[data-form="post"]'), "text") == "rockets hit the embassy"
+    assert script_errors(page) == []

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from claims.matching import DEFAULT_LIMIT, DEFAULT_THRESHOLD
 from claims.models import Citation, Claim, Status
 from tests.factories import ArticleFactory, CitationFactory, ClaimFactory, SourceFactory
 from tests.html import field_errors, field_value, parse
@@ -352,3 +353,105 @@ def test_a_refused_raw_json_body_comes_back_in_the_raw_data_form(researcher_clie
     assert response.status_code == 400
     content = page(response).find("textarea", data_override="content").text()
     assert json.loads(content) == sent
+
+
+def similar_page(client, claim, query: str = ""):
+    return client.get(reverse("claim-similar", args=[claim.pk]) + query, **HTML)
+
+
+def test_similar_has_its_own_get_form_with_the_values_of_the_query(researcher_client):
+    claim = ClaimFactory()
+    document = page(similar_page(researcher_client, claim, "?limit=3&min_score=0.25"))
+    panel = document.find(data_panel="similar")
+    html_form = panel.find("form")
+    assert html_form.attrs["method"] == "GET"
+    assert html_form.attrs["action"] == reverse("claim-similar", args=[claim.pk])
+    similar = form(panel, "similar")
+    assert {g.attrs["data-field"] for g in similar.find_all(data_field=True)} == {"limit", "min_score"}
+    assert field_value(similar, "limit") == "3"
+    assert field_value(similar, "min_score") == "0.25"
+
+
+def test_similar_form_shows_the_defaults_when_the_query_gives_none(researcher_client):
+    document = page(similar_page(researcher_client, ClaimFactory()))
+    similar = form(document.find(data_panel="similar"), "similar")
+    assert field_value(similar, "limit") == str(DEFAULT_LIMIT)
+    assert float(field_value(similar, "min_score")) == DEFAULT_THRESHOLD
+
+
+def test_refused_similar_query_shows_the_error_beside_its_field_and_keeps_the_values(researcher_client):
+    response = similar_page(researcher_client, ClaimFactory(), "?limit=999&min_score=0.5")
+    assert response.status_code == 400
+    similar = form(page(response).find(data_panel="similar"), "similar")
+    assert field_errors(similar, "limit")
+    assert field_errors(similar, "min_score") == []
+    assert field_value(similar, "limit") == "999"
+    assert field_value(similar, "min_score") == "0.5"
+
+
+def test_similar_of_an_unknown_claim_has_no_form(researcher_client):
+    claim = ClaimFactory()
+    Claim.objects.filter(pk=claim.pk).delete()
+    response = similar_page(researcher_client, claim)
+    assert response.status_code == 404
+    assert page(response).find_all(data_panel="similar") == []
+
+
+def test_similar_as_json_carries_no_form(researcher_client):
+    response = researcher_client.get(reverse("claim-similar", args=[ClaimFactory().pk]), {"limit": "2"})
+    assert response.status_code == 200
+    assert set(response.json()) == {"min_score", "results"}
+    refused = researcher_client.get(reverse("claim-similar", args=[ClaimFactory().pk]), {"limit": "0"})
+    assert refused.status_code == 400
+    assert [error["field"] for error in refused.json()["errors"]] == ["limit"]
+
+
+def test_match_opened_in_a_browser_is_its_form_not_a_405(researcher_client):
+    response = researcher_client.get(reverse("claim-match"), **HTML)
+    assert response.status_code == 200
+    document = page(response)
+    assert "405" not in document.find("div", class_="page-header").text()
+    assert "405" not in document.find("div", class_="response-info").text()
+    post = form(document, "post")
+    assert {g.attrs["data-field"] for g in post.find_all(data_field=True)} == {"text", "limit", "min_score"}
+    assert field_value(post, "text") == ""
+
+
+def test_match_opened_by_an_application_is_still_a_405(researcher_client):
+    response = researcher_client.get(reverse("claim-match"))
+    assert response.status_code == 405
+    assert response["Allow"] == "POST, OPTIONS"
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["status"] == 405
+
+
+def test_other_post_only_actions_opened_in_a_browser_stay_405(reviewer_client):
+    claim = ClaimFactory()
+    response = reviewer_client.get(reverse("claim-restore", args=[claim.pk]), **HTML)
+    assert response.status_code == 405
+    assert response["Allow"] == "POST, OPTIONS"
+
+
+def test_match_opened_in_a_browser_signed_out_is_refused(client, settings):
+    settings.CLAIMTRACK_PUBLIC_READ = False
+    response = client.get(reverse("claim-match"), **HTML)
+    assert response.status_code in (401, 403)
+    assert page(response).find_all(data_form="post") == []
+
+
+def test_the_schema_still_documents_match_as_post_only():
+    from drf_spectacular.generators import SchemaGenerator
+
+    paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
+    assert set(paths["/api/v1/claims/match/"]) == {"post"}
+
+
+def test_a_list_page_without_filters_renders_in_a_browser(reviewer_client):
+    # The trash has no queryset of its own: DRF's filter form asked for one (a 500).
+    response = reviewer_client.get(reverse("trash-list"), **HTML)
+    assert response.status_code == 200
+    assert page(response).find_all("div", id="filtersModal") == []
+
+
+def test_a_list_page_with_filters_still_offers_them(reviewer_client):
+    assert page(reviewer_client.get(reverse("claim-list"), **HTML)).find_all("div", id="filtersModal")
