@@ -34,6 +34,7 @@ Measurements: benchmarks/README.md ("Matching quality", "Matching at a million c
 
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connections, router, transaction
@@ -182,20 +183,8 @@ WHERE claim.id = ANY(%(ids)s)
 """
 
 
-REBUILD_TERM_STATISTICS = """
-DELETE FROM claims_claimtermdelta;
-DELETE FROM claims_claimterm;
-INSERT INTO claims_claimterm (term, claims, occurrences)
-SELECT lexeme, count(*), sum(coalesce(array_length(positions, 1), 1))
-FROM claims_claim, unnest(claims_claim.search_vector)
-WHERE claims_claim.deleted_at IS NULL
-GROUP BY lexeme
-UNION ALL
-SELECT '', count(*), coalesce(sum((
-    SELECT sum(coalesce(array_length(positions, 1), 1)) FROM unnest(claims_claim.search_vector)
-)), 0)
-FROM claims_claim WHERE claims_claim.deleted_at IS NULL;
-"""
+# The SQL of the rule lives in one file, read by the function below and by the migration.
+REBUILD_TERM_STATISTICS = (Path(__file__).parent / "sql" / "term_statistics_rebuild.sql").read_text()
 
 
 @transaction.atomic

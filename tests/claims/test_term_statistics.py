@@ -6,7 +6,7 @@ from threading import Barrier
 import pytest
 from django.db import connection, transaction
 
-from claims import services
+from claims import matching, services
 from claims.matching import rebuild_term_statistics, term_statistics
 from claims.models import ClaimTerm, ClaimTermDelta
 from tests.claims.test_races import race
@@ -158,3 +158,11 @@ def test_a_load_that_bypassed_the_triggers_is_counted_again():
     assert kept() == recounted()
     assert kept()["drone"] == (1, 1)
     assert not ClaimTermDelta.objects.exists()
+
+
+def test_the_migration_and_the_rebuild_count_by_the_same_sql_file():
+    import importlib
+
+    migration = importlib.import_module("claims.migrations.0006_term_statistics")
+    assert migration.BACKFILL == matching.REBUILD_TERM_STATISTICS
+    assert "INSERT INTO claims_claimterm" in matching.REBUILD_TERM_STATISTICS
