@@ -1,3 +1,5 @@
+import datetime
+
 import django_filters
 from django import forms
 from django.template import loader
@@ -52,11 +54,27 @@ class SearchFilter(filters.SearchFilter):
             raise ValidationError({self.search_param: exc.detail}) from exc
 
 
+class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
+    """An ISO 8601 time compared in UTC. Python reads offsets up to ±23:59 but PostgreSQL holds
+    only ±15:59, so the time reaches the database as UTC; a time past the last one Python can
+    write in UTC (year 9999) is later than every stored one: ``gte`` matches nothing, ``lte``
+    everything."""
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        try:
+            value = value.astimezone(datetime.UTC)
+        except OverflowError:
+            return qs.none() if self.lookup_expr == "gte" else qs
+        return super().filter(qs, value)
+
+
 def range_filters(field_name: str, what: str, *, with_time: bool = False) -> tuple:
     """The ``<name>_after`` / ``<name>_before`` pair (both inclusive) for one date field.
 
     Two filters rather than one range filter, so an error names the exact parameter."""
-    filter_class = django_filters.IsoDateTimeFilter if with_time else django_filters.DateFilter
+    filter_class = UtcDateTimeFilter if with_time else django_filters.DateFilter
     unit = "this time (ISO 8601)" if with_time else "this date (YYYY-MM-DD)"
     return (
         filter_class(field_name=field_name, lookup_expr="gte", help_text=f"{what} at or after {unit}."),

@@ -294,6 +294,20 @@ def test_filter_by_created_and_updated_ranges(researcher_client):
     assert ids(researcher_client.get(url, {"updated_before": cut})) == [recent.pk]
 
 
+def test_times_with_offsets_postgresql_cannot_hold_are_compared_in_utc(researcher_client):
+    claim = ClaimFactory()
+    stored = Claim.objects.get(pk=claim.pk).updated_at
+    url = reverse("claim-list")
+    # -20:22 is a valid ISO 8601 offset that PostgreSQL refuses; compared as UTC it works.
+    just_before = (stored - timedelta(minutes=1)).astimezone(timezone.get_fixed_timezone(-(20 * 60 + 22)))
+    assert ids(researcher_client.get(url, {"updated_after": just_before.isoformat()})) == [claim.pk]
+    assert ids(researcher_client.get(url, {"updated_before": just_before.isoformat()})) == []
+    # Past year 9999 in UTC: later than every stored time.
+    last = "9999-12-31T23:00:00-15:00"
+    assert ids(researcher_client.get(url, {"created_after": last})) == []
+    assert ids(researcher_client.get(url, {"created_before": last})) == [claim.pk]
+
+
 def test_filter_by_malformed_date_is_refused(researcher_client):
     response = researcher_client.get(reverse("claim-list"), {"created_after": "yesterday"})
     assert response.status_code == 400
