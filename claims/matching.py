@@ -38,11 +38,11 @@ from pathlib import Path
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connections, router, transaction
-from django.db.models import Func, IntegerField, QuerySet, Value
+from django.db.models import IntegerField, QuerySet, Value
 from django.db.models.functions import Cast, Ceil, Floor
 
 from claims.matching_text import WORD, containment, fold, names, normalise, numbers, similarity, trigrams
-from claims.models import Claim
+from claims.models import Claim, TrigramCount
 from claims.selectors import live_claims
 from config.search import Unaccent
 
@@ -291,14 +291,6 @@ def _cover(lexemes, query_terms: set[str], weights: dict[str, float]) -> float:
     """The share of the weight of ``lexemes`` that the text's lexemes hold."""
     whole = sum(weights.get(term, 0.0) for term in set(lexemes))
     return sum(weights.get(term, 0.0) for term in set(lexemes) & query_terms) / whole if whole else 0.0
-
-
-class TrigramCount(Func):
-    """``claimtrack_trigram_count(text)``: how many distinct trigrams pg_trgm finds in the
-    unaccented text (claims/migrations/0005_matching)."""
-
-    function = "claimtrack_trigram_count"
-    output_field = IntegerField()
 
 
 def _trigram_candidates(*, text: str, exclude_id: int | None, alias: str, cursor) -> list[int]:

@@ -4,9 +4,10 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models.functions import Length
 
-from config.models import Trashable, Versioned, track_history, version_trigger
+from config.changes import ChangeType
+from config.models import Trashable, Versioned, change_log_trigger, track_history, version_trigger
 from config.search import Unaccent, search_vector_field
-from sources.models import Publisher, Source
+from sources.models import Publisher, Source, SourceReliance
 
 # Term statistics for matching (claims/matching.py): how many live claims hold each lexeme of
 # ``Claim.search_vector``. The row of the empty term ``''`` (never a lexeme) holds the totals:
@@ -80,6 +81,14 @@ def _term_trigger(name: str, operation, *, new: bool, old: bool) -> pgtrigger.Tr
     )
 
 
+class TrigramCount(models.Func):
+    """``claimtrack_trigram_count(text)``: how many distinct trigrams pg_trgm finds in the
+    unaccented text (claims/sql/matching.sql); indexed on ``Claim.statement``."""
+
+    function = "claimtrack_trigram_count"
+    output_field = models.IntegerField()
+
+
 @track_history(exclude=["search_vector"])
 class Article(Versioned, Trashable, models.Model):
     title = models.CharField(max_length=500, help_text="Headline of the article.")
@@ -117,7 +126,7 @@ class Article(Versioned, Trashable, models.Model):
     updated_at = models.DateTimeField(auto_now=True, help_text="When the record last changed.")
 
     class Meta:
-        triggers = [version_trigger(exclude=["search_vector"])]
+        triggers = [version_trigger(exclude=["search_vector"]), change_log_trigger(ChangeType.ARTICLE)]
         indexes = [GinIndex(fields=["search_vector"], name="article_search_gin")]
         ordering = ["-created_at", "-id"]
         constraints = [
@@ -208,6 +217,7 @@ class Claim(Versioned, Trashable, models.Model):
             _term_trigger("term_stats_insert", pgtrigger.Insert, new=True, old=False),
             _term_trigger("term_stats_update", pgtrigger.Update, new=True, old=True),
             _term_trigger("term_stats_delete", pgtrigger.Delete, new=False, old=True),
+            change_log_trigger(ChangeType.CLAIM),
         ]
         ordering = ["-created_at", "-id"]
         constraints = [
@@ -226,6 +236,8 @@ class Claim(Versioned, Trashable, models.Model):
             models.Index(fields=["updated_at", "id"], name="claim_updated_id"),
             GinIndex(fields=["search_vector"], name="claim_search_gin"),
             GinIndex(OpClass(Unaccent("statement"), name="gin_trgm_ops"), name="claim_statement_trgm"),
+            # Matching's trigram-count filter (claims.matching.matching_queryset).
+            models.Index(TrigramCount("statement"), name="claim_statement_trgm_count"),
             # ?independent_support_min= / _max= and the same for contradiction.
             models.Index(fields=["independent_support", "id"], name="claim_support_id"),
             models.Index(fields=["independent_contradiction", "id"], name="claim_contradiction_id"),
@@ -329,7 +341,7 @@ class Citation(Versioned, models.Model):
             version_trigger(),
             # A claim is read with its citations, so a change to them is a change to the claim:
             # its version (and ETag) move, whatever door the citation came through. The same
-            # write stores its independence counts (claims_touch, migration 0004_provenance).
+            # write stores its independence counts (claims_touch, claims/sql/independence.sql).
             pgtrigger.Trigger(
                 name="touch_claim",
                 when=pgtrigger.After,
@@ -346,6 +358,7 @@ class Citation(Versioned, models.Model):
                 RETURN NULL;
                 """,
             ),
+            change_log_trigger(ChangeType.CITATION),
         ]
         ordering = ["added_at", "id"]
         indexes = [models.Index(fields=["added_at", "id"], name="citation_added_id")]
@@ -397,7 +410,7 @@ class SameClaimLink(Versioned, models.Model):
     created_at = models.DateTimeField(auto_now_add=True, help_text="When the link was recorded.")
 
     class Meta:
-        triggers = [version_trigger()]
+        triggers = [version_trigger(), change_log_trigger(ChangeType.SAME_CLAIM_LINK)]
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -449,7 +462,71 @@ class StatusChange(models.Model):
             pgtrigger.Protect(
                 name="status_change_append_only", operation=pgtrigger.Update | pgtrigger.Delete
             ),
+            change_log_trigger(ChangeType.STATUS_CHANGE),
         ]
 
     def __str__(self) -> str:
         return f"{self.from_status} → {self.to_status}"
+
+
+# The independence counts' triggers on sources' tables. The rule is claims' (the functions are in
+# claims/sql/independence.sql) and sources knows nothing about claims, so they are declared here,
+# on proxies of sources' models (pgtrigger's way to put triggers on another app's table): they
+# live in claims' migrations, which depend on sources', never the other way round.
+
+
+class SourceRelianceIndependence(SourceReliance):
+    """Reliance links, as the independence counts see them: a statement that adds, changes or
+    removes links refreshes every claim whose chain passes through a source that gained or
+    lost one, once per statement however many links it wrote. (PostgreSQL allows transition
+    tables only on a trigger of one event: three triggers.)"""
+
+    class Meta:
+        proxy = True
+        default_permissions = ()
+        triggers = [
+            pgtrigger.Trigger(
+                name="independence_insert",
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert,
+                level=pgtrigger.Statement,
+                referencing=pgtrigger.Referencing(new="new_rows"),
+                func="PERFORM claims_reliance_changed(ARRAY(SELECT source_id FROM new_rows)); RETURN NULL;",
+            ),
+            pgtrigger.Trigger(
+                name="independence_update",
+                when=pgtrigger.After,
+                operation=pgtrigger.Update,
+                level=pgtrigger.Statement,
+                referencing=pgtrigger.Referencing(old="old_rows", new="new_rows"),
+                func="PERFORM claims_reliance_changed(ARRAY("
+                "SELECT source_id FROM new_rows UNION SELECT source_id FROM old_rows)); RETURN NULL;",
+            ),
+            pgtrigger.Trigger(
+                name="independence_delete",
+                when=pgtrigger.After,
+                operation=pgtrigger.Delete,
+                level=pgtrigger.Statement,
+                referencing=pgtrigger.Referencing(old="old_rows"),
+                func="PERFORM claims_reliance_changed(ARRAY(SELECT source_id FROM old_rows)); RETURN NULL;",
+            ),
+        ]
+
+
+class SourceIndependence(Source):
+    """Sources, as the independence counts see them: a change of publisher matters where the
+    source is an origin (a source's trash move needs no trigger: the services keep a live
+    claim's chains free of trashed sources)."""
+
+    class Meta:
+        proxy = True
+        default_permissions = ()
+        triggers = [
+            pgtrigger.Trigger(
+                name="independence_publisher",
+                when=pgtrigger.After,
+                operation=pgtrigger.UpdateOf("publisher_id"),
+                condition=pgtrigger.Condition("OLD.publisher_id IS DISTINCT FROM NEW.publisher_id"),
+                func="PERFORM claims_source_publisher_changed(NEW.id); RETURN NULL;",
+            ),
+        ]

@@ -1,9 +1,10 @@
 """A claim's provenance: its citations, the chains of sources behind them, their origins, and
 how many independent origins support and contradict it.
 
-The rule (the same here and in the SQL of migration 0004, which keeps the counts stored on
-every claim): the chain behind a citation is its source and every source reached through
-``relies_on``; its *origins* are the sources of the chain that rely on nothing further (a
+The rule (the same here and in claims/sql/independence.sql, whose functions keep the counts
+stored on every claim; tests/claims/test_independence_property.py checks that the two agree
+over generated reliance graphs): the chain behind a citation is its source and every source
+reached through ``relies_on``; its *origins* are the sources of the chain that rely on nothing further (a
 source relying on nothing is its own origin). Origins are independent when their publishers
 differ; an origin without a publisher counts on its own. Ten articles repeating one press
 release therefore count as one. Context citations count for neither side; an origin reached

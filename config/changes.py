@@ -1,10 +1,11 @@
 """The change log behind the sync feed (``GET /api/v1/changes/``), and how it is read.
 
-Database triggers (installed by ``config/migrations/0004_change_log.py``, and ``0005`` for
-same-claim links) append one :class:`Change` row for every insert, update and delete of
-publishers, sources, source reliance links, articles, claims, citations, status changes and
-same-claim links, whatever the door (API, admin, command, ``QuerySet.update()``, raw SQL). An
-update that changes nothing is not a change. Rows are never updated or deleted.
+Database triggers (``config.models.change_log_trigger``, declared by each logged model, calling
+``claimtrack_log_change`` of ``config/sql/change_log.sql``) append one :class:`Change` row for
+every insert, update and delete of publishers, sources, source reliance links, articles,
+claims, citations, status changes and same-claim links, whatever the door (API, admin,
+command, ``QuerySet.update()``, raw SQL). An update that changes nothing is not a change. Rows
+are never updated or deleted.
 
 Why the feed is ordered by transaction, and where it stops
 -----------------------------------------------------------

@@ -7,6 +7,8 @@ import pgtrigger
 from django.conf import settings
 from django.db import models
 
+from config.changes import ChangeType
+
 
 class Versioned(models.Model):
     """A ``version`` that the database raises on every change (``QuerySet.update()`` too)."""
@@ -38,6 +40,38 @@ def version_trigger(*, exclude: Sequence[str] = ()) -> pgtrigger.Trigger:
         condition=condition,
         func="NEW.version := OLD.version + 1; RETURN NEW;",
     )
+
+
+class ChangeLogTrigger(pgtrigger.Trigger):
+    """The row trigger that writes the change log of the sync feed (config/changes.py) for its
+    model: every insert, update and delete, told apart by ``claimtrack_log_change`` (the rule,
+    in config/sql/change_log.sql). A model with a trash (``deleted_at``) has its trash moves
+    logged as such."""
+
+    def __init__(self, *, change_type: str) -> None:
+        if change_type not in ChangeType.values:
+            raise ValueError(f"Not a type of the change log: {change_type!r}")
+        self.change_type = change_type
+        super().__init__(
+            name="log_change",
+            when=pgtrigger.After,
+            operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
+        )
+
+    def get_func(self, model: type[models.Model]) -> str:  # type: ignore[override]
+        has_trash = any(field.name == "deleted_at" for field in model._meta.concrete_fields)
+        trash = "OLD.deleted_at IS NOT NULL, NEW.deleted_at IS NOT NULL" if has_trash else "false, false"
+        # NEW is null in a delete and OLD in an insert: their fields read as null.
+        return (
+            f"PERFORM claimtrack_log_change('{self.change_type}', TG_OP, COALESCE(NEW.id, OLD.id), "
+            f"NEW IS DISTINCT FROM OLD, {trash}); RETURN NULL;"
+        )
+
+
+def change_log_trigger(change_type: str) -> pgtrigger.Trigger:
+    """The change-log trigger for a model whose records the sync feed carries as
+    ``change_type`` (one of ``config.changes.ChangeType``); each logged model lists its own."""
+    return ChangeLogTrigger(change_type=change_type)
 
 
 def entered_fields(model: type[models.Model]) -> list[models.Field]:

@@ -2,7 +2,8 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models.functions import Lower
 
-from config.models import Trashable, Versioned, track_history, version_trigger
+from config.changes import ChangeType
+from config.models import Trashable, Versioned, change_log_trigger, track_history, version_trigger
 from config.search import search_vector_field
 
 
@@ -58,7 +59,10 @@ class Publisher(Versioned, models.Model):
     updated_at = models.DateTimeField(auto_now=True, help_text="When the record last changed.")
 
     class Meta:
-        triggers = [version_trigger(exclude=["search_vector", "name_key"])]
+        triggers = [
+            version_trigger(exclude=["search_vector", "name_key"]),
+            change_log_trigger(ChangeType.PUBLISHER),
+        ]
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -139,7 +143,7 @@ class Source(Versioned, Trashable, models.Model):
     updated_at = models.DateTimeField(auto_now=True, help_text="When the record last changed.")
 
     class Meta:
-        triggers = [version_trigger(exclude=["search_vector"])]
+        triggers = [version_trigger(exclude=["search_vector"]), change_log_trigger(ChangeType.SOURCE)]
         ordering = ["-published_on", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -170,6 +174,7 @@ class SourceReliance(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        triggers = [change_log_trigger(ChangeType.SOURCE_RELIANCE)]
         constraints = [
             models.UniqueConstraint(fields=["source", "relies_on"], name="source_reliance_unique"),
             models.CheckConstraint(

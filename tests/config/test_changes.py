@@ -6,6 +6,7 @@ import threading
 from io import StringIO
 from urllib.parse import parse_qs, urlsplit
 
+import pgtrigger
 import psycopg
 import pytest
 from django.core.management import call_command
@@ -18,6 +19,7 @@ from claims import services as claim_services
 from claims.models import Article, Citation, Claim, SameClaimLink, Status, StatusChange
 from config import changes
 from config.changes import Change, ChangeType, Position
+from config.models import ChangeLogTrigger
 from sources.models import Publisher, Source, SourceReliance
 from tests.factories import (
     ARTICLE_BODY,
@@ -342,13 +344,22 @@ def test_change_log_is_append_only():
 
 @pytest.mark.django_db
 def test_every_tracked_table_has_the_trigger():
+    """Each logged model declares the change-log trigger (config.models.change_log_trigger), for
+    its own type, and the database has it installed and enabled."""
+    declared = {
+        (model._meta.db_table, trigger.change_type): trigger.get_pgid(model)
+        for model, trigger in pgtrigger.registered()
+        if isinstance(trigger, ChangeLogTrigger)
+    }
+    assert set(declared) == {(model._meta.db_table, name) for name, model in MODELS.items()}
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname = 'claimtrack_change_log' "
-            "AND tgenabled = 'O'"
+            "SELECT tgrelid::regclass::text, tgname FROM pg_trigger "
+            "WHERE tgname = ANY(%s) AND tgenabled = 'O'",
+            [list(declared.values())],
         )
-        tables = {row[0] for row in cursor.fetchall()}
-    assert tables == {model._meta.db_table for model in MODELS.values()}
+        installed = set(cursor.fetchall())
+    assert installed == {(table, pgid) for (table, _type), pgid in declared.items()}
     assert set(MODELS) == set(ChangeType.values)
 
 

@@ -1,0 +1,20 @@
+"""The change log's rule from its file (config/sql/change_log.sql): claimtrack_log_change, called
+by the pgtrigger triggers that each logged model declares (config.models.change_log_trigger).
+The hand-installed triggers of 0004_change_log and 0005 are replaced by those in the sources and
+claims migrations that follow, and their old function dropped by 0008."""
+
+from django.db import migrations
+
+from config.sqlfiles import run_sql_file
+
+
+class Migration(migrations.Migration):
+    dependencies = [("config", "0006_merge_branches")]
+
+    operations = [
+        run_sql_file(
+            "config",
+            "change_log.sql",
+            reverse_sql="DROP FUNCTION IF EXISTS claimtrack_log_change(text, text, bigint, boolean, boolean, boolean);",
+        )
+    ]
