@@ -5,16 +5,21 @@ Each app keeps its files in ``<app>/sql/``. A function file defines its function
 only tables and functions that exist once the migration applying it has run. The migration
 that first needs the functions applies the file with :func:`run_sql_file`; to change a rule,
 edit the file and add a migration that applies it again. So the file is always the current
-definition (``tests/config/test_database_definitions.py`` checks the database holds exactly
-what the files say), and no migration holds the only copy of a rule.
+definition, and no migration holds the only copy of a rule.
 
-A migration reads the file as it is when the migration runs: on a fresh database an early
-migration applies the newest text, which later migrations apply again unchanged.
+Each application names the digest of the text it was written for (:func:`sql_digest`). A
+migration applies the file as it is when it runs (on a fresh database an early migration
+applies the newest text, which the later ones apply again unchanged); the digest is what
+``tests/config/test_database_definitions.py`` checks: the last migration applying a file must
+name the file's current digest, so an edited file without a new migration fails the suite.
+That test also checks that the database holds exactly the functions the files define.
 """
 
+import hashlib
 import re
 from pathlib import Path
 
+import sqlparse
 from django.apps import apps
 from django.conf import settings
 from django.db import migrations
@@ -31,11 +36,32 @@ def read_sql(app_label: str, name: str) -> str:
     return sql_path(app_label, name).read_text(encoding="utf-8")
 
 
+def sql_digest(text: str) -> str:
+    """The digest a migration names for the text of an SQL file: 16 hex digits of SHA-256 of its
+    statements, comments outside them left out (a better explanation needs no migration)."""
+    statements = sqlparse.split(sqlparse.format(text, strip_comments=True))
+    return hashlib.sha256("\n".join(s.strip() for s in statements).encode()).hexdigest()[:16]
+
+
+class RunSQLFile(migrations.RunSQL):
+    """``RunSQL`` of an app's SQL file, as it is when the migration runs. ``digest`` is that of
+    the text the migration was written for (see the module docstring)."""
+
+    def __init__(
+        self, app_label: str, name: str, *, digest: str, reverse_sql: str | list[str] = migrations.RunSQL.noop
+    ) -> None:
+        self.app_label, self.name, self.digest = app_label, name, digest
+        super().__init__(read_sql(app_label, name), reverse_sql)
+
+    def describe(self) -> str:
+        return f"Apply {self.app_label}/sql/{self.name}"
+
+
 def run_sql_file(
-    app_label: str, name: str, *, reverse_sql: str | list[str] = migrations.RunSQL.noop
-) -> migrations.RunSQL:
-    """A migration operation that applies the app's SQL file ``name`` as it is now."""
-    return migrations.RunSQL(read_sql(app_label, name), reverse_sql)
+    app_label: str, name: str, *, digest: str, reverse_sql: str | list[str] = migrations.RunSQL.noop
+) -> RunSQLFile:
+    """A migration operation that applies the app's SQL file ``name``."""
+    return RunSQLFile(app_label, name, digest=digest, reverse_sql=reverse_sql)
 
 
 def defined_functions(sql: str) -> list[str]:

@@ -79,12 +79,13 @@ class Migration(migrations.Migration):
         run_sql_file(
             "claims",
             "independence.sql",
+            digest="c4cae616a3b726e7",
             reverse_sql=[
                 "DROP FUNCTION IF EXISTS claims_reliance_changed(bigint[]);",
                 "DROP FUNCTION IF EXISTS claims_source_publisher_changed(bigint);",
             ],
         ),
-        run_sql_file("claims", "matching.sql"),
+        run_sql_file("claims", "matching.sql", digest="7632a49a95375fd9"),
         migrations.CreateModel(
             name="SourceIndependence",
             fields=[],

@@ -15,6 +15,7 @@ class Migration(migrations.Migration):
         run_sql_file(
             "config",
             "change_log.sql",
+            digest="02bbfb1e42ec1b0b",
             reverse_sql="DROP FUNCTION IF EXISTS claimtrack_log_change(text, text, bigint, boolean, boolean, boolean);",
         )
     ]

@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        run_sql_file("sources", "search.sql"),
+        run_sql_file("sources", "search.sql", digest="539ae7e361ded4fd"),
         pgtrigger.migrations.AddTrigger(
             model_name="publisher",
             trigger=pgtrigger.compiler.Trigger(
