@@ -475,6 +475,21 @@ class StatusChange(models.Model):
 # live in claims' migrations, which depend on sources', never the other way round.
 
 
+def _reliance_trigger(name: str, operation, *, new: bool, old: bool) -> pgtrigger.Trigger:
+    """A statement-level trigger on reliance links passing the sources of every row it wrote
+    (as they are, as they were, or both) to ``claims_reliance_changed``."""
+    tables = (["new_rows"] if new else []) + (["old_rows"] if old else [])
+    rows = " UNION ".join(f"SELECT source_id FROM {table}" for table in tables)  # noqa: S608 (constants)
+    return pgtrigger.Trigger(
+        name=name,
+        when=pgtrigger.After,
+        operation=operation,
+        level=pgtrigger.Statement,
+        referencing=pgtrigger.Referencing(**{table.split("_")[0]: table for table in tables}),
+        func=f"PERFORM claims_reliance_changed(ARRAY({rows})); RETURN NULL;",
+    )
+
+
 class SourceRelianceIndependence(SourceReliance):
     """Reliance links, as the independence counts see them: a statement that adds, changes or
     removes links refreshes every claim whose chain passes through a source that gained or
@@ -485,31 +500,9 @@ class SourceRelianceIndependence(SourceReliance):
         proxy = True
         default_permissions = ()
         triggers = [
-            pgtrigger.Trigger(
-                name="independence_insert",
-                when=pgtrigger.After,
-                operation=pgtrigger.Insert,
-                level=pgtrigger.Statement,
-                referencing=pgtrigger.Referencing(new="new_rows"),
-                func="PERFORM claims_reliance_changed(ARRAY(SELECT source_id FROM new_rows)); RETURN NULL;",
-            ),
-            pgtrigger.Trigger(
-                name="independence_update",
-                when=pgtrigger.After,
-                operation=pgtrigger.Update,
-                level=pgtrigger.Statement,
-                referencing=pgtrigger.Referencing(old="old_rows", new="new_rows"),
-                func="PERFORM claims_reliance_changed(ARRAY("
-                "SELECT source_id FROM new_rows UNION SELECT source_id FROM old_rows)); RETURN NULL;",
-            ),
-            pgtrigger.Trigger(
-                name="independence_delete",
-                when=pgtrigger.After,
-                operation=pgtrigger.Delete,
-                level=pgtrigger.Statement,
-                referencing=pgtrigger.Referencing(old="old_rows"),
-                func="PERFORM claims_reliance_changed(ARRAY(SELECT source_id FROM old_rows)); RETURN NULL;",
-            ),
+            _reliance_trigger("independence_insert", pgtrigger.Insert, new=True, old=False),
+            _reliance_trigger("independence_update", pgtrigger.Update, new=True, old=True),
+            _reliance_trigger("independence_delete", pgtrigger.Delete, new=False, old=True),
         ]
 
 

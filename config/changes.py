@@ -64,7 +64,7 @@ import re
 from dataclasses import dataclass
 
 import pgtrigger
-from django.db import connections, models
+from django.db import connections, migrations, models
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Now
 
@@ -142,6 +142,19 @@ class Change(models.Model):
     @property
     def position(self) -> "Position":
         return Position(self.txid, self.id)
+
+
+def replace_hand_installed_triggers(tables: list[tuple[str, str, bool]]) -> migrations.RunSQL:
+    """Drops the change-log triggers that migrations 0004_change_log and 0005 installed by hand
+    on ``tables`` (``(table, change type, whether it has a trash)``), for the migration that
+    adds the declared ones in their place; on the way down they come back as they were."""
+    drop = tuple(f"DROP TRIGGER IF EXISTS claimtrack_change_log ON {table};" for table, _, _ in tables)
+    recreate = tuple(
+        f"CREATE TRIGGER claimtrack_change_log AFTER INSERT OR UPDATE OR DELETE ON {table} FOR EACH ROW "
+        f"EXECUTE FUNCTION claimtrack_log_change('{name}', '{'trash' if trash else 'none'}');"
+        for table, name, trash in tables
+    )
+    return migrations.RunSQL(drop, recreate)
 
 
 # Positions --------------------------------------------------------------------------------

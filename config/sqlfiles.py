@@ -24,6 +24,9 @@ from django.apps import apps
 from django.conf import settings
 from django.db import migrations
 
+# What a RunSQLFile does on the way down: SQL, or statements one by one.
+ReverseSQL = str | tuple[str, ...]
+
 _FUNCTION = re.compile(r"^CREATE OR REPLACE FUNCTION\s+([a-z_][a-z0-9_]*)\s*\(", re.MULTILINE)
 
 
@@ -48,7 +51,7 @@ class RunSQLFile(migrations.RunSQL):
     the text the migration was written for (see the module docstring)."""
 
     def __init__(
-        self, app_label: str, name: str, *, digest: str, reverse_sql: str | list[str] = migrations.RunSQL.noop
+        self, app_label: str, name: str, *, digest: str, reverse_sql: ReverseSQL = migrations.RunSQL.noop
     ) -> None:
         self.app_label, self.name, self.digest = app_label, name, digest
         super().__init__(read_sql(app_label, name), reverse_sql)
@@ -58,7 +61,7 @@ class RunSQLFile(migrations.RunSQL):
 
 
 def run_sql_file(
-    app_label: str, name: str, *, digest: str, reverse_sql: str | list[str] = migrations.RunSQL.noop
+    app_label: str, name: str, *, digest: str, reverse_sql: ReverseSQL = migrations.RunSQL.noop
 ) -> RunSQLFile:
     """A migration operation that applies the app's SQL file ``name``."""
     return RunSQLFile(app_label, name, digest=digest, reverse_sql=reverse_sql)

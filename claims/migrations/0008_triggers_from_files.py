@@ -25,6 +25,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import claims.models
+from config.changes import replace_hand_installed_triggers
 from config.sqlfiles import run_sql_file
 
 # (table, type in the change log, whether it has a trash), as config's 0004 and 0005 installed them.
@@ -34,14 +35,6 @@ HAND_INSTALLED_CHANGE_LOG = [
     ("claims_citation", "citation", False),
     ("claims_statuschange", "status_change", False),
     ("claims_sameclaimlink", "same_claim_link", False),
-]
-DROP_HAND_INSTALLED_CHANGE_LOG = [
-    f"DROP TRIGGER IF EXISTS claimtrack_change_log ON {table};" for table, _, _ in HAND_INSTALLED_CHANGE_LOG
-]
-RECREATE_HAND_INSTALLED_CHANGE_LOG = [
-    f"CREATE TRIGGER claimtrack_change_log AFTER INSERT OR UPDATE OR DELETE ON {table} FOR EACH ROW "
-    f"EXECUTE FUNCTION claimtrack_log_change('{name}', '{'trash' if trash else 'none'}');"
-    for table, name, trash in HAND_INSTALLED_CHANGE_LOG
 ]
 
 DROP_HAND_INSTALLED_INDEPENDENCE = [
@@ -80,10 +73,10 @@ class Migration(migrations.Migration):
             "claims",
             "independence.sql",
             digest="c4cae616a3b726e7",
-            reverse_sql=[
+            reverse_sql=(
                 "DROP FUNCTION IF EXISTS claims_reliance_changed(bigint[]);",
                 "DROP FUNCTION IF EXISTS claims_source_publisher_changed(bigint);",
-            ],
+            ),
         ),
         run_sql_file("claims", "matching.sql", digest="7632a49a95375fd9"),
         migrations.CreateModel(
@@ -252,6 +245,6 @@ class Migration(migrations.Migration):
                 ),
             ),
         ),
-        migrations.RunSQL(DROP_HAND_INSTALLED_CHANGE_LOG, RECREATE_HAND_INSTALLED_CHANGE_LOG),
+        replace_hand_installed_triggers(HAND_INSTALLED_CHANGE_LOG),
         migrations.RunSQL(DROP_HAND_INSTALLED_INDEPENDENCE, recreate_hand_installed_independence()),
     ]

@@ -14,6 +14,7 @@ import pgtrigger.compiler
 import pgtrigger.migrations
 from django.db import migrations
 
+from config.changes import replace_hand_installed_triggers
 from config.sqlfiles import run_sql_file
 
 # (table, type in the change log, whether it has a trash), as 0004_change_log installed them.
@@ -21,14 +22,6 @@ HAND_INSTALLED = [
     ("sources_publisher", "publisher", False),
     ("sources_source", "source", True),
     ("sources_sourcereliance", "source_reliance", False),
-]
-DROP_HAND_INSTALLED = [
-    f"DROP TRIGGER IF EXISTS claimtrack_change_log ON {table};" for table, _, _ in HAND_INSTALLED
-]
-RECREATE_HAND_INSTALLED = [
-    f"CREATE TRIGGER claimtrack_change_log AFTER INSERT OR UPDATE OR DELETE ON {table} FOR EACH ROW "
-    f"EXECUTE FUNCTION claimtrack_log_change('{name}', '{'trash' if trash else 'none'}');"
-    for table, name, trash in HAND_INSTALLED
 ]
 
 
@@ -82,5 +75,5 @@ class Migration(migrations.Migration):
                 ),
             ),
         ),
-        migrations.RunSQL(DROP_HAND_INSTALLED, RECREATE_HAND_INSTALLED),
+        replace_hand_installed_triggers(HAND_INSTALLED),
     ]
