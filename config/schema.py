@@ -218,7 +218,6 @@ class AutoSchema(openapi.AutoSchema):
             override = override.get(self.method)
         if override is not None:
             return set(override)
-        codes |= set(getattr(self.view, "extra_error_codes", ()))
         return codes
 
     def get_response_serializers(self):
