@@ -16,8 +16,8 @@ The load runs with ``session_replication_role = replica``: the history and versi
 the foreign-key checks) do not fire, so synthetic rows leave no history events. The data is
 consistent by construction instead, except for what only triggers keep: the claims'
 ``independent_support`` and ``independent_contradiction`` stay at their default, 0. Only the
-columns listed in ``COLUMNS`` are written; columns that PostgreSQL computes (``search_vector``)
-or fills with its own default are left to it.
+columns listed in ``COLUMNS`` are written; columns that PostgreSQL computes (``search_vector``,
+``quote_end``) or fills with its own default are left to it.
 
 A big load (at least ``REBUILD_FROM`` claims, and at least as many as are there) drops the
 secondary indexes of the article, claim, citation and status-change tables first and builds them
@@ -57,7 +57,7 @@ COLUMNS = {
         "created_by_id", "created_at", "updated_at", "version",
     ],
     Claim: [
-        "id", "article_id", "statement", "quote", "quote_start", "quote_end", "claimant", "claim_date",
+        "id", "article_id", "statement", "quote", "quote_start", "claimant", "claim_date",
         "status", "created_by_id", "created_at", "updated_at", "version",
         "independent_support", "independent_contradiction",
     ],
@@ -632,7 +632,7 @@ class Generator:
                 updated = at
         batch[Claim].append(
             (
-                claim_id, article_id, statement, quote, start, start + len(quote), claimant, day, status,
+                claim_id, article_id, statement, quote, start, claimant, day, status,
                 creator, created, updated, 1, len(origins["supports"]), len(origins["contradicts"]),
             )
         )  # fmt: skip

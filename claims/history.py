@@ -11,12 +11,13 @@ An article edit that moves a claim's quote writes a claim event whose only chang
 offsets, in a context marked ``reanchored_by_article``: it is shown as a re-anchoring.
 
 A transition writes both a ``StatusChange`` and a ``ClaimEvent`` whose only change is the
-status; the two are paired and shown once, as the status change.
+status; the event's context names the status change (``status_change_context``), so the two
+are paired by that id and shown once, as the status change. A status written without a
+transition (raw SQL, ``QuerySet.update()``) pairs with nothing and is shown as a claim change.
 """
 
 import datetime as dt
 import re
-from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -135,6 +136,20 @@ def _door(metadata: dict[str, Any]) -> str | None:
     return door if door in Door.values else None
 
 
+def _status_change_key(status_change_id: int) -> str:
+    return f"status_change_{status_change_id}"
+
+
+def status_change_context(change: StatusChange) -> dict[str, int]:
+    """The history context of the claim save a transition makes (``claims.services.
+    claim_transition``): names the ``StatusChange``, so ``claim_history`` pairs the event with it.
+
+    One key per status change, not one ``status_change`` key: every change of a request (or of
+    an outer ``pghistory.context``) shares one context row, whose metadata keeps each key
+    written, so an admin action moving fifty claims names all fifty changes."""
+    return {_status_change_key(change.pk): change.claim_id}
+
+
 def claim_history(*, claim: Claim) -> list[HistoryEntry]:
     """Status changes, every edit of the claim and its citations, and every same-claim link
     of the claim recorded or removed, newest first.
@@ -168,10 +183,8 @@ def claim_history(*, claim: Claim) -> list[HistoryEntry]:
         return {"user": usernames.get(_user_id(metadata)), "door": _door(metadata)}
 
     entries: list[HistoryEntry] = []
-    # Status changes waiting for their claim event, by (from, to), oldest first.
-    unpaired: dict[tuple[str, str], deque[StatusChange]] = defaultdict(deque)
-    for change in status_changes:
-        unpaired[(change.from_status, change.to_status)].append(change)
+    # Each claim event of a transition names its status change (status_change_context).
+    by_key = {_status_change_key(change.pk): change for change in status_changes}
     status_context: dict[int, dict[str, Any]] = {}
 
     fields = _shown_fields(ClaimEvent)
@@ -190,9 +203,9 @@ def claim_history(*, claim: Claim) -> list[HistoryEntry]:
         else:
             changes = _diff(previous, values)
             if changes.keys() == {"status"}:
-                waiting = unpaired.get((changes["status"]["before"], changes["status"]["after"]))
-                if waiting:
-                    status_context[waiting.popleft().pk] = metadata
+                change = _paired_status_change(by_key, metadata, changes["status"], status_context)
+                if change is not None:
+                    status_context[change.pk] = metadata
                     changes = {}
             if "deleted_at" in changes and changes["deleted_at"]["before"] is None:
                 kind = HistoryKind.CLAIM_DELETED
@@ -276,6 +289,23 @@ def claim_history(*, claim: Claim) -> list[HistoryEntry]:
     return entries
 
 
+def _paired_status_change(
+    by_key: dict[str, StatusChange], metadata: dict[str, Any], status: dict[str, Any], paired: dict[int, Any]
+) -> StatusChange | None:
+    """The status change whose transition wrote a claim event: named in the event's context,
+    with the same move, and not paired yet (a context shared by two moves of the claim names
+    both)."""
+    for key in metadata:
+        change = by_key.get(key)
+        if (
+            change is not None
+            and change.pk not in paired
+            and (change.from_status, change.to_status) == (status["before"], status["after"])
+        ):
+            return change
+    return None
+
+
 def claim_as_of(*, claim_id: int, at: dt.datetime) -> Claim | None:
     """The claim as it stood at ``at``, rebuilt from the latest snapshot of it and of each of
     its citations taken at or before then; None if it did not exist (or was deleted) then.
@@ -287,6 +317,8 @@ def claim_as_of(*, claim_id: int, at: dt.datetime) -> Claim | None:
     if event is None or event.pgh_label == "delete" or event.deleted_at is not None:
         return None
     claim = Claim(**{f.attname: getattr(event, f.attname) for f in entered_fields(Claim)})
+    # Generated, so no constructor argument; the snapshot holds it (generated there too).
+    claim.quote_end = event.quote_end
 
     ever_cited_here = CitationEvent.objects.filter(claim_id=claim_id).values("pgh_obj_id")
     latest = (

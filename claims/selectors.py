@@ -9,7 +9,7 @@ from django.db.models import CharField, Count, F, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import MD5, Cast, Coalesce, Concat, Left
 
 from claims.anchoring import quote_in_paragraph
-from claims.models import Article, Citation, Claim, SameClaimLink, StatusChange
+from claims.models import Article, Citation, Claim, SameClaimLink
 from claims.provenance import ClaimProvenance, claim_provenance
 from sources.models import Source
 
@@ -110,12 +110,6 @@ def claim_list() -> QuerySet[Claim]:
 
 def citation_list() -> QuerySet[Citation]:
     return _citations_with_sources().select_related("claim").filter(claim__deleted_at__isnull=True)
-
-
-def claim_history(*, claim: Claim) -> QuerySet[StatusChange]:
-    return (
-        StatusChange.objects.filter(claim=claim).select_related("changed_by").order_by("-changed_at", "-id")
-    )
 
 
 def live_same_claim_links() -> QuerySet[SameClaimLink]:

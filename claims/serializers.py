@@ -207,8 +207,8 @@ def render_claim_citation(citation: Citation) -> dict:
 
 
 class ClaimWriteSerializer(ModelSerializer):
-    """``quote`` must be the article's exact words; give ``quote_start`` (and optionally
-    ``quote_end``) to pin an occurrence, or leave them out to have them computed."""
+    """``quote`` must be the article's exact words; give ``quote_start`` to pin an occurrence,
+    or leave it out to have it computed. ``quote_end`` is derived, so read-only."""
 
     quote_start = serializers.IntegerField(
         min_value=0,
@@ -218,11 +218,9 @@ class ClaimWriteSerializer(ModelSerializer):
         help_text="Offset of the quote in the article body; computed when left out.",
     )
     quote_end = serializers.IntegerField(
-        min_value=1,
-        max_value=MAX_BODY_LENGTH,
-        required=False,
-        allow_null=True,
-        help_text="Offset just past the quote; computed when left out.",
+        read_only=True,
+        help_text="Offset just past the quote, computed by the server (quote_start + the quote's "
+        "length). A request may leave it out; one that sends it must send that value (400 otherwise).",
     )
 
     version = version_field()

@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from claims.anchoring import anchor_quote, normalise_text, reanchor
+from claims.history import status_change_context
 from claims.models import Article, Citation, Claim, SameClaimLink, Status, StatusChange
 from claims.policies import require_may_link_same_claims, require_may_unlink_same_claims
 from config.concurrency import check_version
@@ -29,7 +30,7 @@ from sources.models import Source
 from sources.services import _normal_url, require_live_sources, require_unique_url
 
 ARTICLE_FIELDS = ("title", "url", "byline", "publisher", "published_on", "language", "body")
-CLAIM_FIELDS = ("article", "statement", "quote", "quote_start", "quote_end", "claimant", "claim_date")
+CLAIM_FIELDS = ("article", "statement", "quote", "quote_start", "claimant", "claim_date")
 CITATION_EDITABLE = ("role", "stance", "quote", "locator", "note")
 # Keyed by status value (Status members are those strings).
 SUPPORT_NEEDED: dict[str, str] = {
@@ -90,7 +91,7 @@ def article_update(*, article: Article, data: dict[str, Any], expected_version: 
             if start is None:
                 broken.append(claim.pk)
             elif start != claim.quote_start:
-                claim.quote_start, claim.quote_end = start, start + len(claim.quote)
+                claim.quote_start = start
                 moved.append(claim)
         if broken:
             raise Conflict(
@@ -107,7 +108,7 @@ def article_update(*, article: Article, data: dict[str, Any], expected_version: 
         # Marks these claim events as re-anchorings by an article edit, not edits of the claim.
         with pghistory.context(reanchored_by_article=article.pk):
             for claim in moved:
-                claim.save(update_fields=["quote_start", "quote_end", "updated_at"])
+                claim.save(update_fields=["quote_start", "updated_at"])
     return article
 
 
@@ -190,17 +191,17 @@ def claim_create(
     claimant: str = "",
     claim_date: datetime.date | None = None,
 ) -> Claim:
-    """The quote must stand in the article body: offsets are computed when not given and
-    checked when given."""
+    """The quote must stand in the article body: ``quote_start`` is computed when not given
+    and checked when given. ``quote_end`` is derived by the database; one a client still sends
+    is only compared with it (``anchor_quote``)."""
     article = _lock_live_article(article)
     quote = normalise_text(quote)
-    start, end = anchor_quote(body=article.body, quote=quote, quote_start=quote_start, quote_end=quote_end)
+    start, _end = anchor_quote(body=article.body, quote=quote, quote_start=quote_start, quote_end=quote_end)
     claim = Claim(
         article=article,
         statement=statement.strip(),
         quote=quote,
         quote_start=start,
-        quote_end=end,
         claimant=claimant.strip(),
         claim_date=claim_date,
         created_by=created_by,
@@ -221,8 +222,9 @@ def claims_create_bulk(
 ) -> list[Claim]:
     """``claim_create`` for many claims of one article, with its rules, in a few queries: the
     article is locked once and may not be in the trash, and each quote must stand in the body
-    (offsets computed when not given, checked when given). Each item holds ``statement``,
-    ``quote`` and optionally ``quote_start``, ``quote_end``, ``claimant``, ``claim_date``. A
+    (``quote_start`` computed when not given, checked when given; a ``quote_end`` only compared
+    with the derived one). Each item holds ``statement``, ``quote`` and optionally
+    ``quote_start``, ``quote_end``, ``claimant``, ``claim_date``. A
     refusal names the item (``claims.<index>.<field>``, ``index`` in the body) and creates
     none."""
     article = _lock_live_article(article)
@@ -230,7 +232,7 @@ def claims_create_bulk(
     for index, item in enumerate(claims):
         quote = normalise_text(item["quote"])
         try:
-            start, end = anchor_quote(
+            start, _end = anchor_quote(
                 body=article.body,
                 quote=quote,
                 quote_start=item.get("quote_start"),
@@ -244,7 +246,6 @@ def claims_create_bulk(
                 statement=item["statement"].strip(),
                 quote=quote,
                 quote_start=start,
-                quote_end=end,
                 claimant=item.get("claimant", "").strip(),
                 claim_date=item.get("claim_date"),
                 created_by=created_by,
@@ -256,13 +257,15 @@ def claims_create_bulk(
 @transaction.atomic
 def claim_update(*, claim: Claim, data: dict[str, Any], expected_version: int | None = None) -> Claim:
     """A claim with a verdict is frozen: reopen it before changing what was judged.
-    A new quote, new offsets or a new article are anchored again."""
+    A new quote, a new ``quote_start`` or a new article are anchored again; a ``quote_end`` in
+    ``data`` is only compared with the derived end (``anchor_quote``), never stored."""
     claim = Claim.objects.select_for_update().select_related("article").get(pk=claim.pk)
     check_version(claim, expected_version)
+    sent_end = data.get("quote_end")
     changes = {field: data[field] for field in CLAIM_FIELDS if field in data}
     if isinstance(changes.get("quote"), str):
         changes["quote"] = normalise_text(changes["quote"])
-    if not changes:
+    if not changes and sent_end is None:
         return claim
     if claim.has_verdict and any(getattr(claim, f) != v for f, v in changes.items()):
         raise Conflict(
@@ -270,27 +273,30 @@ def claim_update(*, claim: Claim, data: dict[str, Any], expected_version: int | 
             "before editing.",
             code="has_verdict",
         )
-    anchor_fields = {"article", "quote", "quote_start", "quote_end"}
-    if anchor_fields & changes.keys():
+    anchor_fields = {"article", "quote", "quote_start"}
+    if anchor_fields & changes.keys() or sent_end is not None:
         article = changes.get("article", claim.article)
         if article.pk != claim.article_id:
             article = _lock_live_article(article)
         quote = changes.get("quote", claim.quote)
-        offsets_given = changes.get("quote_start") is not None or changes.get("quote_end") is not None
         same_span = article.pk == claim.article_id and quote == claim.quote
-        # Old offsets still hold for the same quote in the same article; for a new quote or a
-        # new article they mean nothing unless the client sends them.
+        # The old start still holds for the same quote in the same article; for a new quote or a
+        # new article it means nothing unless the client sends it.
         kept_start = claim.quote_start if same_span else None
-        start, end = anchor_quote(
+        start, _end = anchor_quote(
             body=article.body,
             quote=quote,
-            quote_start=changes.get("quote_start") if offsets_given else kept_start,
-            quote_end=changes.get("quote_end") if offsets_given else None,
+            quote_start=changes["quote_start"] if changes.get("quote_start") is not None else kept_start,
+            quote_end=sent_end,
         )
-        changes.update(quote_start=start, quote_end=end)
+        changes["quote_start"] = start
+    span_moved = any(getattr(claim, f) != changes.get(f, getattr(claim, f)) for f in ("quote_start", "quote"))
     for field, value in changes.items():
         setattr(claim, field, value.strip() if field in ("statement", "claimant") else value)
     claim.save()
+    if span_moved:
+        # PostgreSQL computed the new end; the instance still holds the old one.
+        claim.refresh_from_db(fields=["quote_end"])
     return claim
 
 
@@ -413,11 +419,14 @@ def claim_transition(
             field="status",
             code="citation_required",
         )
-    claim.status = to
-    claim.save(update_fields=["status", "updated_at"])
-    return StatusChange.objects.create(
+    change = StatusChange.objects.create(
         claim=claim, from_status=current, to_status=to, rationale=rationale, changed_by=actor
     )
+    claim.status = to
+    # The claim event this writes names the status change, so the history pairs the two by id.
+    with pghistory.context(**status_change_context(change)):
+        claim.save(update_fields=["status", "updated_at"])
+    return change
 
 
 # Citations --------------------------------------------------------------------------

@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import get_object_or_404
@@ -30,7 +31,7 @@ from claims.serializers import (
     TransitionSerializer,
 )
 from config.browsable import render_form
-from config.concurrency import etag_for, expected_version
+from config.concurrency import etag_for, expected_version, sent_value
 from config.idempotency import idempotent
 from config.pagination import KeysetPagination, PageNumberPagination
 from config.permissions import ReviewersOnly
@@ -141,6 +142,13 @@ class ArticleViewSet(ServiceModelViewSet):
         return self.read_response(services.article_restore(article=article, actor=request.user))
 
 
+def sent_quote_end(request) -> int | None:
+    """The ``quote_end`` a client still sends: read-only in ``ClaimWriteSerializer``, so DRF
+    drops it, but a wrong one must not pass silently. The service compares it with the derived
+    end (``claims.anchoring.anchor_quote``): the same value is ignored, another is a 400."""
+    return sent_value(request, "quote_end", serializers.IntegerField(min_value=0))
+
+
 @extend_schema_view(
     list=extend_schema(summary="List claims with their article, citations and status"),
     retrieve=extend_schema(
@@ -232,9 +240,13 @@ class ClaimViewSet(ClaimSameAsMixin, ClaimMatchingMixin, ClaimExportsMixin, Serv
         return Response(self.get_serializer(past).data)
 
     def perform_service_create(self, data):
-        return services.claim_create(created_by=self.request.user, **data)
+        return services.claim_create(
+            created_by=self.request.user, quote_end=sent_quote_end(self.request), **data
+        )
 
     def perform_service_update(self, instance, data, *, expected_version):
+        sent = sent_quote_end(self.request)
+        data = data if sent is None else {**data, "quote_end": sent}
         return services.claim_update(claim=instance, data=data, expected_version=expected_version)
 
     def perform_service_delete(self, instance, *, expected_version):

@@ -48,8 +48,9 @@ class TokenView(APIView):
     # Password attempts are limited far more strictly than other requests.
     throttle_classes = [UserRateThrottle, AnonRateThrottle, LoginAddressThrottle, LoginUsernameThrottle]
     serializer_class = TokenRequestSerializer
-    # Signing in needs no credentials; revoking needs the token (401 without it).
-    error_codes = {"POST": ("400",), "DELETE": ("401",)}
+    # Signing in needs no credentials; revoking needs the token (401 without it). A body that is
+    # not JSON, a form or multipart, or cannot be read as its Content-Type says, is a 415.
+    error_codes = {"POST": ("400", "415"), "DELETE": ("401",)}
 
     @extend_schema(
         summary="Get an API token",

@@ -9,7 +9,9 @@ or transition names the version it was based on with ``If-Match: <ETag>`` or ``v
 the body; the service compares it with the locked row (``check_version``). Rules:
 
 - neither → 428 ``version_required``; ``If-Match: *`` names no version, so it counts as neither
-  (a client may not opt out of the check);
+  (a client may not opt out of the check), and so does an empty ``If-Match`` (a header sent
+  with no tag is no precondition): the body's ``version`` decides, and a stale one is the 412
+  it is without the header;
 - one entity tag only; ``W/`` is ignored, since the tag names a version, not bytes;
 - a tag of another record (or not ours) can never match → 412 with ``current_version``;
 - both header and body, disagreeing → 400 naming ``version``.
@@ -105,14 +107,20 @@ def _if_match_version(request, instance: models.Model) -> int | None:
     return int(number)
 
 
-def _body_version(request) -> int | None:
+def sent_value(request, name: str, field: serializers.Field):
+    """``name`` of the request body, validated by ``field`` (a 400 naming ``name`` if invalid);
+    None when the body does not hold it or holds it empty (a form's blank field)."""
     data = request.data
-    if not isinstance(data, Mapping) or data.get("version") in (None, ""):
+    if not isinstance(data, Mapping) or data.get(name) in (None, ""):
         return None
     try:
-        return version_field().run_validation(data["version"])
+        return field.run_validation(data[name])
     except serializers.ValidationError as exc:
-        raise serializers.ValidationError({"version": exc.detail}) from exc
+        raise serializers.ValidationError({name: exc.detail}) from exc
+
+
+def _body_version(request) -> int | None:
+    return sent_value(request, "version", version_field())
 
 
 def expected_version(request, instance: models.Model) -> int:

@@ -163,11 +163,4 @@ def exception_handler(exc, context):
     return response
 
 
-def error_response(status_code: int, detail: str | None = None, code: str = "error") -> Response:
-    return Response(
-        error_body(status_code, code, detail or GENERIC_DETAIL.get(status_code, "Error.")),
-        status=status_code,
-    )
-
-
-__all__ = ["error_body", "error_response", "exception_handler", "status"]
+__all__ = ["error_body", "exception_handler", "status"]

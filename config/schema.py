@@ -2,7 +2,11 @@
 
 from drf_spectacular import openapi
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.plumbing import build_serializer_context, get_doc
+from drf_spectacular.plumbing import (
+    build_media_type_object,
+    build_serializer_context,
+    get_doc,
+)
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
@@ -70,12 +74,22 @@ ETAG_HEADER = {
     }
 }
 
+# The ETag header of the 200 and 201 answers of an operation that reads or writes a version.
+ETAG_RESPONSE_HEADER = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description=ETAG_HEADER["ETag"]["description"],
+    response=[200, 201],
+)
+
 IF_MATCH = OpenApiParameter(
     "If-Match",
     OpenApiTypes.STR,
     OpenApiParameter.HEADER,
     description="The ETag of the version your change is based on (or send `version` in the body; one "
-    "of the two is required). `*` names no version. A stale one gives 412.",
+    "of the two is required). `*` or an empty header names no version (the body's `version` then "
+    "decides). A stale one gives 412.",
 )
 IF_NONE_MATCH = OpenApiParameter(
     "If-None-Match",
@@ -131,6 +145,12 @@ def _is_ours(handler) -> bool:
 
 
 class AutoSchema(openapi.AutoSchema):
+    """Through drf-spectacular's public hooks (``get_description``, ``get_override_parameters``,
+    ``get_response_serializers``, ``get_operation``, the postprocessing hooks below), except
+    ``_insert_field_validators``: drf-spectacular adds ``format: uri`` from a URL field's
+    validator after every public hook (field extensions, ``extend_schema_field``) has run, so
+    no public hook can say that a blank URL is valid too."""
+
     def get_description(self):
         """Written for the API's users: an action's own docstring, or the standard words for a
         standard operation; never a class docstring, which is written for the code's readers.
@@ -150,13 +170,6 @@ class AutoSchema(openapi.AutoSchema):
         if template is None or model is None:
             return ""
         return template.format(name=model._meta.verbose_name, plural=model._meta.verbose_name_plural)
-
-    def _map_serializer_field(self, field, direction, bypass_extensions=False):
-        schema = super()._map_serializer_field(field, direction, bypass_extensions)
-        example = FIELD_EXAMPLES.get(getattr(field, "field_name", None))
-        if example is not None and schema.get("type") == "integer" and "example" not in schema:
-            schema["example"] = example
-        return schema
 
     def _insert_field_validators(self, field, schema):
         super()._insert_field_validators(field, schema)
@@ -189,6 +202,8 @@ class AutoSchema(openapi.AutoSchema):
             for param, flag in zip((IF_MATCH, IDEMPOTENCY_KEY, IF_NONE_MATCH), flags, strict=True)
             if flag
         ]
+        if any(flags):
+            extra.append(ETAG_RESPONSE_HEADER)
         return [*super().get_override_parameters(), *extra]
 
     def _concurrency_codes(self) -> set[str]:
@@ -218,7 +233,6 @@ class AutoSchema(openapi.AutoSchema):
             override = override.get(self.method)
         if override is not None:
             return set(override)
-        codes |= set(getattr(self.view, "extra_error_codes", ()))
         return codes
 
     def get_response_serializers(self):
@@ -232,43 +246,37 @@ class AutoSchema(openapi.AutoSchema):
             return read_serializer_class(context=build_serializer_context(self.view))
         return super().get_response_serializers()
 
-    def _get_serializer_field_meta(self, field, direction):
-        meta = super()._get_serializer_field_meta(field, direction)
-        # Primary keys are auto fields, which carry no help_text of their own.
-        if getattr(field, "field_name", None) == "id" and not meta.get("description"):
-            meta["description"] = "Unique identifier of the record, assigned by the server."
-        return meta
-
-    def _get_response_bodies(self, direction="response"):
-        responses = super()._get_response_bodies(direction)
-        if direction != "response":
-            return responses
+    def get_operation(self, path, path_regex, path_prefix, method, registry):
+        """The operation as drf-spectacular builds it, with the 4xx responses it can return
+        (config.exceptions answers each with the error shape) and, for a conditional read, 304."""
+        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+        if operation is None:
+            return None
+        responses = operation["responses"]
         # Every operation is rate limited (config.throttles).
         for code in sorted(self._error_codes() | {"429"} | self._concurrency_codes()):
             if code not in responses:
-                serializer = {"429": ThrottledErrorSerializer, "412": StaleVersionErrorSerializer}.get(
-                    code, ErrorSerializer
-                )
-                response = self._get_response_for_code(serializer, code)
-                response["description"] = ERROR_DESCRIPTIONS[code]
-                if code == "429":
-                    response["headers"] = RETRY_AFTER_HEADER
-                responses[code] = response
-        self._add_etag_headers(responses)
-        return responses
-
-    def _add_etag_headers(self, responses: dict) -> None:
-        needs_version, is_idempotent, is_conditional = self._action_flags()
-        if not (needs_version or is_idempotent or is_conditional):
-            return
-        for code in ("200", "201"):
-            if code in responses:
-                responses[code]["headers"] = {**responses[code].get("headers", {}), **ETAG_HEADER}
-        if is_conditional:
+                responses[code] = self._error_response(code)
+        if self._action_flags()[2]:
             responses["304"] = {
                 "description": "Not modified: `If-None-Match` names the current ETag. No body.",
                 "headers": ETAG_HEADER,
             }
+        return operation
+
+    def _error_response(self, code: str) -> dict:
+        serializer = {"429": ThrottledErrorSerializer, "412": StaleVersionErrorSerializer}.get(
+            code, ErrorSerializer
+        )
+        # config.exceptions renders every error as JSON, whatever formats the view offers.
+        schema = self.resolve_serializer(serializer, "response").ref
+        response = {
+            "content": {"application/json": build_media_type_object(schema)},
+            "description": ERROR_DESCRIPTIONS[code],
+        }
+        if code == "429":
+            response["headers"] = RETRY_AFTER_HEADER
+        return response
 
 
 class TokenScheme(OpenApiAuthenticationExtension):
@@ -283,6 +291,24 @@ class TokenScheme(OpenApiAuthenticationExtension):
             "description": "Token-based authentication: `Authorization: Token <key>`. "
             "Get a key from `POST /api/v1/auth/token/`.",
         }
+
+
+def _component_properties(result):
+    for component in result.get("components", {}).get("schemas", {}).values():
+        yield from component.get("properties", {}).items()
+
+
+def describe_ids_and_examples(result, generator, request, public):
+    """Primary keys are auto fields, which carry no help_text of their own: say what they are.
+    Swagger UI fills a bounded integer with its maximum (a version of 2147483647): give the
+    integers of FIELD_EXAMPLES a realistic example. drf-spectacular postprocessing hook."""
+    for name, schema in _component_properties(result):
+        if name == "id" and not schema.get("description"):
+            schema["description"] = "Unique identifier of the record, assigned by the server."
+        example = FIELD_EXAMPLES.get(name)
+        if example is not None and schema.get("type") == "integer" and "example" not in schema:
+            schema["example"] = example
+    return result
 
 
 def allow_empty_query_values(result, generator, request, public):

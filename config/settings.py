@@ -346,6 +346,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.schema.allow_empty_query_values",
+        "config.schema.describe_ids_and_examples",
     ],
 }
 

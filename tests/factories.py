@@ -82,7 +82,6 @@ class ClaimFactory(factory.django.DjangoModelFactory[Claim]):
     statement = "The attack was almost certainly conducted by a militia group."
     quote = "almost certainly conducted by a militia group"
     quote_start = factory.LazyAttribute(lambda o: o.article.body.index(o.quote))
-    quote_end = factory.LazyAttribute(lambda o: o.quote_start + len(o.quote))
     claimant = "U.S. Central Command"
 
 

@@ -3,6 +3,7 @@ first, paged, read-only, with who made each change and through which door."""
 
 import importlib
 
+import pghistory
 import pgtrigger
 import pytest
 from django.apps import apps
@@ -191,6 +192,51 @@ def test_a_status_written_behind_the_workflow_shows_as_an_edit(researcher_client
 
     assert kinds(response) == ["claim_changed", "claim_created"]
     assert response.data["results"][0]["changes"] == {"status": {"before": "unverified", "after": "refuted"}}
+
+
+def test_a_transition_pairs_with_its_own_claim_event_not_the_first_alike(researcher_client):
+    """Paired by the status change's id in the event's context: first-in first-out by (from, to)
+    would fold the raw update below into the transition and show the transition as an edit."""
+    claim = ClaimFactory()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE claims_claim SET status = 'in_review' WHERE id = %s", [claim.pk])
+        cursor.execute("UPDATE claims_claim SET status = 'unverified' WHERE id = %s", [claim.pk])
+    moved = researcher_client.post(
+        reverse("claim-transition", args=[claim.pk]),
+        {"status": "in_review", "version": Claim.objects.get(pk=claim.pk).version},
+        format="json",
+    )
+    assert moved.status_code == 200, moved.data
+
+    rows = history(researcher_client, claim).data["results"]
+
+    assert [(r["kind"], r["door"]) for r in rows] == [
+        ("status_change", "api"),  # the door of its own event, the API
+        ("claim_changed", None),
+        ("claim_changed", None),
+        ("claim_created", None),
+    ]
+    assert [r["changes"]["status"] for r in rows[1:3]] == [
+        {"before": "in_review", "after": "unverified"},
+        {"before": "unverified", "after": "in_review"},
+    ]
+
+
+def test_transitions_sharing_one_context_each_pair_with_their_event(researcher_client, researcher):
+    """An admin action moves many claims in one request, so one history context: each event
+    still names its own status change."""
+    claims = ClaimFactory.create_batch(2)
+    with pghistory.context(door="admin"):
+        for claim in claims:
+            services.claim_transition(claim=claim, to=Status.IN_REVIEW, actor=researcher)
+            services.claim_transition(claim=claim, to=Status.UNVERIFIED, actor=researcher)
+    for claim in claims:
+        rows = history(researcher_client, claim).data["results"]
+        assert [(r["kind"], r["door"], r["to_status"]) for r in rows] == [
+            ("status_change", "admin", "unverified"),
+            ("status_change", "admin", "in_review"),
+            ("claim_created", None, None),
+        ]
 
 
 def test_an_edit_with_nothing_changed_is_not_an_entry(researcher_client):

@@ -168,7 +168,7 @@ def test_history_records_the_import_with_the_api_door(reviewer_client, reviewer)
     for model in MODELS:
         for event in model.pgh_event_model.objects.all():
             metadata = event.pgh_context.metadata
-            assert (metadata["door"], metadata["via"], metadata["user"]) == ("api", "import", reviewer.pk)
+            assert (metadata["door"], metadata["url"], metadata["user"]) == ("api", URL, reviewer.pk)
 
 
 def test_importing_the_same_document_again_changes_nothing(researcher_client):

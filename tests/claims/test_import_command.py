@@ -46,7 +46,7 @@ def test_history_records_the_command_door(json_file, researcher):
     run(str(json_file), user=researcher.username)
     event = Claim.pgh_event_model.objects.first()
     metadata = event.pgh_context.metadata
-    assert (metadata["door"], metadata["command"], metadata["via"]) == ("command", "import_claims", "import")
+    assert (metadata["door"], metadata["command"]) == ("command", "import_claims")
 
 
 def test_the_demo_document_imports(tmp_path, researcher):

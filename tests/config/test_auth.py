@@ -66,6 +66,17 @@ def test_token_request_names_missing_field(missing):
     assert not AuthToken.objects.exists()
 
 
+@pytest.mark.parametrize("content_type", ["text/plain", "application/xml"])
+def test_a_token_request_that_cannot_be_read_is_415(content_type):
+    """Documented in the schema (config.auth_views.TokenView.error_codes), like every write's."""
+    UserFactory(username="alice")
+    response = APIClient().generic(
+        "POST", reverse("auth-token"), b"username=alice", content_type=content_type
+    )
+    assert_error(response, 415, "unsupported_media_type")
+    assert not AuthToken.objects.exists()
+
+
 def test_delete_revokes_the_token_used():
     user = UserFactory(username="alice")
     client = APIClient()

@@ -227,6 +227,23 @@ def test_if_match_forms_that_are_refused(researcher_client, header, status_code,
     assert row(claim) == before
 
 
+@pytest.mark.parametrize("basename", ["publisher", "source"])
+@pytest.mark.parametrize(
+    ("version", "status_code"),
+    [(None, 428), (1, 200), (3, 412)],  # as without the header: the body's version decides
+)
+def test_an_empty_if_match_names_no_version(researcher_client, basename, version, status_code):
+    record = make(basename)
+    before = row(record)
+    body = {**RESOURCES[basename][2], **({"version": version} if version else {})}
+    response = researcher_client.patch(detail(basename, record), body, format="json", HTTP_IF_MATCH="")
+    assert response.status_code == status_code, response.data
+    if status_code == 412:
+        assert (response.data["current_version"], error_fields(response.data)) == (1, ["version"])
+    if status_code != 200:
+        assert row(record) == before
+
+
 def test_weak_if_match_counts_as_its_version(researcher_client):
     claim = ClaimFactory()
     response = researcher_client.patch(

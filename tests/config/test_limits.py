@@ -70,7 +70,7 @@ def world(db):
         publisher=publisher,
         source=SourceFactory(publisher=publisher),
         article=article,
-        claim=ClaimFactory(article=article, quote="Opening words.", quote_start=0, quote_end=14),
+        claim=ClaimFactory(article=article, quote="Opening words.", quote_start=0),
         other_claim=ClaimFactory(article=article, quote="Closing words."),
     )
 

@@ -143,7 +143,7 @@ def test_writes_document_the_record_as_read_in_their_answer(schema, basename):
 def test_token_operations_document_what_they_return(schema):
     token = schema["paths"][reverse("auth-token")]
 
-    assert set(token["post"]["responses"]) == {"201", "400", "429"}
+    assert set(token["post"]["responses"]) == {"201", "400", "415", "429"}
     assert set(token["delete"]["responses"]) == {"204", "401", "429"}
 
 

@@ -4,6 +4,7 @@ import os
 from collections import Counter
 
 import pytest
+from django.db import transaction
 
 # Generated cases per operation and role (Hypothesis's max_examples for the fuzzing phase).
 MAX_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
@@ -36,6 +37,16 @@ def record(role: str, case, response) -> None:
             f"{case.operation.label} ran {count} cases as {role}, more than FUZZ_EXAMPLES={MAX_EXAMPLES} "
             f"plus the schema's examples allow ({limit}): something unbounded is generating cases."
         )
+
+
+def run_case(role: str, case, *, headers: dict, checks: list) -> None:
+    """Call and check one case in a savepoint of its own, always rolled back: what the case
+    wrote is gone, and a database error in it (which aborts the transaction it happens in) is
+    gone with it, so every case starts from the same state whatever the one before did."""
+    with transaction.atomic():
+        response = case.call_and_validate(headers=headers, checks=checks)
+        transaction.set_rollback(True)
+    record(role, case, response)
 
 
 def pytest_sessionfinish(session):

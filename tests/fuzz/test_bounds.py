@@ -5,6 +5,8 @@ from collections import Counter
 from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth.models import User
+from django.db import DatabaseError, connection
 
 from tests.fuzz import conftest
 
@@ -51,3 +53,41 @@ def test_the_coverage_phase_has_no_bound(fresh_counts, monkeypatch):
         conftest.record("researcher", case, response)
     assert conftest.case_limit(case.operation) is None
     assert fresh_counts["cases"]["researcher", "GET /api/v1/things/"] == 50
+
+
+# Each case in a savepoint of its own (conftest.run_case) ---------------------------------------
+
+
+class CaseThatRuns:
+    """A case whose call runs ``sql`` as the application would, the error caught and answered."""
+
+    def __init__(self, sql: str):
+        self.operation = SimpleNamespace(label="POST /api/v1/things/", get_strategies_from_examples=list)
+        self.sql = sql
+
+    def call_and_validate(self, *, headers, checks):
+        with connection.cursor() as cursor:
+            try:
+                cursor.execute(self.sql)
+            except DatabaseError:
+                return SimpleNamespace(status_code=400)
+        return SimpleNamespace(status_code=201)
+
+
+@pytest.mark.django_db
+def test_a_database_error_in_one_case_does_not_fail_the_next(fresh_counts):
+    conftest.run_case("researcher", CaseThatRuns("SELECT 1 / 0"), headers={}, checks=[])
+    conftest.run_case("researcher", CaseThatRuns("SELECT 1"), headers={}, checks=[])
+    assert fresh_counts["statuses"] == {400: 1, 201: 1}
+    # Without the savepoint, the second case would have failed: the transaction was aborted.
+    assert User.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_what_a_case_writes_is_gone_before_the_next(fresh_counts):
+    insert = (
+        "INSERT INTO auth_user (username, password, is_superuser, first_name, last_name, email, "
+        "is_staff, is_active, date_joined) VALUES ('case-one', '', false, '', '', '', false, true, now())"
+    )
+    conftest.run_case("researcher", CaseThatRuns(insert), headers={}, checks=[])
+    assert not User.objects.filter(username="case-one").exists()

@@ -1,6 +1,5 @@
 from pathlib import Path
 
-import pghistory
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
@@ -57,7 +56,7 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {path}: {exc.strerror}.") from exc
 
         try:
-            with command_context("import_claims"), pghistory.context(via="import"):
+            with command_context("import_claims"):
                 if fmt == "csv":
                     article = find_article(options["article"])
                     result = import_csv(raw=raw, article=article, user=user, dry_run=options["dry_run"])
