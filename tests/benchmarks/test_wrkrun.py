@@ -82,7 +82,8 @@ def test_the_report_shows_each_scenario_and_the_two_ratios():
         results=results, notes={"deep_page": "not run: no cursor"}, scenarios=scenarios, meta={}
     )
     assert "| list | 20.0 | 20.0 | 30.0 | 30.0 | 0 | p95 < 50 ms | PASS |" in table
-    assert "API list / reference: p50 4.00, p95 2.50 (limit 3 on p95): PASS" in table
+    assert "API list / reference: p50 4.00, p95 2.50 (limit 1.5 on p95): FAIL" in table
+    assert "conventional DRF / reference: p50 -, p95 -" in table
     assert "deep page / first page: p50 -, p95 - (limit 1.5 on p95): -" in table
     assert "- deep_page: not run: no cursor" in table
     assert data["ratios"]["list_over_reference"]["p95"] == pytest.approx(2.5)
