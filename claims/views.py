@@ -207,6 +207,9 @@ class ClaimViewSet(ClaimSameAsMixin, ClaimMatchingMixin, ClaimExportsMixin, Serv
         if self.action == "history":
             # The history page needs the claim only to check it exists.
             return selectors.live_claims()
+        if self.action == "list":
+            # The page is chosen on the ordering's columns; claims.rendering reads what it shows.
+            return selectors.live_claims().only("id", *self.ordering_fields)
         return selectors.claim_rows()
 
     def representation(self, instance):

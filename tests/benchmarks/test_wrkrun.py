@@ -1,6 +1,6 @@
 import pytest
 
-from benchmarks.run import Scenario, _sentences, build_report, request_line
+from benchmarks.run import Scenario, _sentences, build_report, median_round, request_line
 from benchmarks.wrkrun import LUA_SCRIPT, Target, WrkError, parse_wrk_output, ratio, verdict, wrk_command
 
 WRK_OUTPUT = """Running 5s test @ http://127.0.0.1:8000
@@ -101,3 +101,10 @@ def test_request_lines_and_sentences():
     ]
     for offset, text in sentences:
         assert body[offset : offset + len(text)] == text
+
+
+def test_the_round_reported_is_the_one_of_median_p95():
+    runs = [result(30.0), result(10.0), result(20.0)]
+    assert median_round(runs)["p95_ms"] == 20.0
+    assert median_round([result(10.0), result(40.0)])["p95_ms"] == 10.0
+    assert median_round([]) is None
