@@ -2,6 +2,10 @@
 
 from django.urls import path
 
+from benchmarks.conventional import conventional_claims
 from benchmarks.reference import reference_claims
 
-urlpatterns = [path("reference/claims/", reference_claims, name="bench-reference-claims")]
+urlpatterns = [
+    path("reference/claims/", reference_claims, name="bench-reference-claims"),
+    path("conventional/claims/", conventional_claims, name="bench-conventional-claims"),
+]

@@ -25,7 +25,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
-from claims import selectors
+from claims import rendering, selectors
 from claims.models import StatusChange
 from claims.same_claim_serializers import SameClaimLinkSerializer
 from claims.serializers import ArticleSerializer, CitationSerializer, ClaimSerializer
@@ -81,13 +81,13 @@ def _same_claim_links():
 
 
 # Per type: the records the API shows (what is in the trash, or belongs to a claim in the
-# trash, is not shown) with what their serializer needs, and that serializer.
+# trash, is not shown) with what their serializer needs, and that serializer. Claims are not
+# here: claims.rendering writes them, as it does for their own endpoints.
 RECORDS: dict[str, tuple[Callable[[], QuerySet], type[serializers.Serializer]]] = {
     ChangeType.PUBLISHER: (publisher_list, PublisherSerializer),
     ChangeType.SOURCE: (source_list, SourceSerializer),
     ChangeType.SOURCE_RELIANCE: (_live_reliance_links, SourceRelianceFeedSerializer),
     ChangeType.ARTICLE: (selectors.article_list, ArticleSerializer),
-    ChangeType.CLAIM: (selectors.claim_list, ClaimSerializer),
     ChangeType.CITATION: (selectors.citation_list, CitationSerializer),
     ChangeType.STATUS_CHANGE: (_live_status_changes, StatusChangeFeedSerializer),
     ChangeType.SAME_CLAIM_LINK: (_same_claim_links, SameClaimLinkSerializer),
@@ -103,6 +103,10 @@ def change_records(changes: Iterable[Change], *, context: dict) -> dict[tuple[st
         wanted[change.type].add(change.object_id)
     records = {}
     for type_name, ids in wanted.items():
+        if type_name == ChangeType.CLAIM:  # as the claims endpoints render them
+            shown = selectors.live_claims().filter(pk__in=ids).values_list("pk", flat=True)
+            records.update(((type_name, claim["id"]), claim) for claim in rendering.claims_json(list(shown)))
+            continue
         queryset, serializer_class = RECORDS[type_name]
         found = list(queryset().filter(pk__in=ids).order_by())
         for record, data in zip(found, serializer_class(found, many=True, context=context).data, strict=True):

@@ -306,13 +306,21 @@ def _paired_status_change(
     return None
 
 
-def claim_as_of(*, claim_id: int, at: dt.datetime) -> Claim | None:
+@dataclass
+class PastClaim:
+    """A claim as it stood at a moment, never saved: its ``article`` and ``created_by`` set, and
+    its citations in the order shown, each with its ``source`` (and publisher) and ``added_by``
+    set, so that rendering it (``claims.rendering.claim_json``) reads nothing more."""
+
+    claim: Claim
+    citations: list[Citation]
+
+
+def claim_as_of(*, claim_id: int, at: dt.datetime) -> PastClaim | None:
     """The claim as it stood at ``at``, rebuilt from the latest snapshot of it and of each of
     its citations taken at or before then; None if it did not exist (or was deleted) then.
 
-    The article, sources and users are today's rows: a snapshot names them by id. The
-    instance is never saved; its citations are attached as if prefetched, so
-    ``ClaimSerializer`` reads them without a query."""
+    The article, sources and users are today's rows: a snapshot names them by id."""
     event = ClaimEvent.objects.filter(pgh_obj_id=claim_id, pgh_created_at__lte=at).order_by("-pgh_id").first()
     if event is None or event.pgh_label == "delete" or event.deleted_at is not None:
         return None
@@ -349,10 +357,7 @@ def claim_as_of(*, claim_id: int, at: dt.datetime) -> Claim | None:
             citation.source = sources[citation.source_id]
             citation.added_by = users.get(citation.added_by_id)
             kept.append(citation)
-    prefetched = Citation.objects.all()
-    prefetched._result_cache, prefetched._prefetch_done = kept, True
-    claim._prefetched_objects_cache = {"citations": prefetched}
-    return claim
+    return PastClaim(claim=claim, citations=kept)
 
 
 def rows_or_last_snapshots(queryset: models.QuerySet, event_model, ids: set[int]) -> dict[int, Any]:

@@ -98,7 +98,16 @@ def _citations_with_sources() -> QuerySet[Citation]:
     )
 
 
+def claim_rows() -> QuerySet[Claim]:
+    """Live claims with their own columns, not their search vector: what the claims endpoints
+    filter, page, take versions from and hand to the services. Their JSON is read by
+    ``claims.rendering.claims_json``, with the article, creator and citations it shows."""
+    return live_claims().defer("search_vector")
+
+
 def claim_list() -> QuerySet[Claim]:
+    """Live claims with what ``ClaimSerializer`` reads of them (the contract the API's JSON is
+    checked against), without a query per claim."""
     # A claim shows its article in brief: the body and the search vectors stay in the database.
     return (
         live_claims()

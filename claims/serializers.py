@@ -1,6 +1,3 @@
-import datetime as dt
-
-from django.conf import settings
 from rest_framework import serializers
 
 from claims.history import Door, HistoryKind
@@ -97,6 +94,10 @@ class ClaimCitationSerializer(ModelSerializer):
         read_only_fields = fields
 
 
+# A claim as the API shows it: the contract (a comment, not a docstring, which the schema would
+# show). The OpenAPI schema is read from it; the endpoints' JSON is written by claims.rendering,
+# which tests/claims/test_rendering.py checks against DRF's rendering through this serializer,
+# field by field. It reads a claim from selectors.claim_list() without a query per row.
 class ClaimSerializer(ModelSerializer):
     article = ArticleSummarySerializer(read_only=True, help_text="The article making the claim, in brief.")
     citations = ClaimCitationSerializer(many=True, read_only=True, help_text="Sources cited for the claim.")
@@ -117,93 +118,6 @@ class ClaimSerializer(ModelSerializer):
     def get_citation_count(self, claim: Claim) -> int:
         # Counts the prefetched list: no query per row.
         return len(claim.citations.all())
-
-    def to_representation(self, instance: Claim) -> dict:
-        """The claims list is the hottest read, and DRF's field-by-field rendering was half of
-        its time; this writes the same JSON directly. tests/claims/test_fast_rendering.py checks
-        it against DRF's own rendering (``generic_representation``) for every field."""
-        if type(self) is not ClaimSerializer:
-            return super().to_representation(instance)
-        return render_claim(instance)
-
-    def generic_representation(self, instance: Claim) -> dict:
-        return super().to_representation(instance)
-
-
-_DATETIME = serializers.DateTimeField()
-
-
-def _datetime(value) -> str | None:
-    """DRF's rendering of a timestamp. In UTC (the project's time zone) it is the ISO form
-    with ``Z``, written here directly: DRF looks the current time zone up for each value,
-    which was a quarter of a list page's time."""
-    if value is None:
-        return None
-    if settings.TIME_ZONE != "UTC" or not settings.USE_TZ:
-        return _DATETIME.to_representation(value)
-    text = value.astimezone(dt.UTC).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-def _username(user) -> str | None:
-    return None if user is None else user.username
-
-
-def render_claim(claim: Claim) -> dict:
-    """``ClaimSerializer``'s JSON for ``claim``, its article, creator and citations (with their
-    sources and publishers) already loaded."""
-    article = claim.article
-    citations = [render_claim_citation(citation) for citation in _prefetched_citations(claim)]
-    return {
-        "id": claim.pk,
-        "article": {"id": article.pk, "title": article.title, "url": article.url},
-        "statement": claim.statement,
-        "quote": claim.quote,
-        "quote_start": claim.quote_start,
-        "quote_end": claim.quote_end,
-        "claimant": claim.claimant,
-        "claim_date": None if claim.claim_date is None else claim.claim_date.isoformat(),
-        "status": claim.status,
-        "citation_count": len(citations),
-        "citations": citations,
-        "independent_support": claim.independent_support,
-        "independent_contradiction": claim.independent_contradiction,
-        "created_by": _username(claim.created_by),
-        "created_at": _datetime(claim.created_at),
-        "updated_at": _datetime(claim.updated_at),
-        "version": claim.version,
-    }
-
-
-def _prefetched_citations(claim: Claim):
-    # The prefetched list itself: ``claim.citations.all()`` would build a manager and clone a
-    # queryset per claim only to hand the same list back.
-    cache = getattr(claim, "_prefetched_objects_cache", {})
-    return cache["citations"] if "citations" in cache else claim.citations.all()
-
-
-def render_claim_citation(citation: Citation) -> dict:
-    source = citation.source
-    publisher = source.publisher
-    return {
-        "id": citation.pk,
-        "source": {
-            "id": source.pk,
-            "kind": source.kind,
-            "title": source.title,
-            "publisher_name": None if publisher is None else publisher.name,
-            "url": source.url,
-        },
-        "role": citation.role,
-        "stance": citation.stance,
-        "quote": citation.quote,
-        "locator": citation.locator,
-        "note": citation.note,
-        "added_by": _username(citation.added_by),
-        "added_at": _datetime(citation.added_at),
-        "updated_at": _datetime(citation.updated_at),
-        "version": citation.version,
-    }
 
 
 class ClaimWriteSerializer(ModelSerializer):

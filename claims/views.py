@@ -7,8 +7,9 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
+from rest_framework.utils.serializer_helpers import ReturnDict
 
-from claims import selectors, services
+from claims import rendering, selectors, services
 from claims.export_views import ClaimExportsMixin
 from claims.filters import ArticleFilter, CitationFilter, ClaimFilter
 from claims.history import claim_as_of, claim_history, parse_as_of
@@ -214,7 +215,18 @@ class ClaimViewSet(ClaimSameAsMixin, ClaimMatchingMixin, ClaimExportsMixin, Serv
         if self.action == "history":
             # The history page needs the claim only to check it exists.
             return selectors.live_claims()
-        return selectors.claim_list()
+        if self.action == "list":
+            # The page is chosen on the ordering's columns; claims.rendering reads what it shows.
+            return selectors.live_claims().only("id", *self.ordering_fields)
+        return selectors.claim_rows()
+
+    def representation(self, instance):
+        (data,) = rendering.claims_json([instance.pk])
+        return self._shown(data, instance)
+
+    def _shown(self, data: dict, claim: Claim) -> ReturnDict:
+        # The browsable API edits the record it finds as ``data.serializer.instance``.
+        return ReturnDict(data, serializer=ClaimSerializer(claim, context=self.get_serializer_context()))
 
     def get_serializer_class(self):
         if self.action == "transition":
@@ -237,7 +249,8 @@ class ClaimViewSet(ClaimSameAsMixin, ClaimMatchingMixin, ClaimExportsMixin, Serv
         if past is None:
             raise NotFound(f"The claim did not exist at {as_of.isoformat()}.")
         # No ETag: a past state is not something to base an edit on.
-        return Response(self.get_serializer(past).data)
+        data = rendering.claim_json(claim=past.claim, citations=past.citations)
+        return Response(self._shown(data, past.claim))
 
     def perform_service_create(self, data):
         return services.claim_create(
@@ -400,6 +413,13 @@ class ClaimViewSet(ClaimSameAsMixin, ClaimMatchingMixin, ClaimExportsMixin, Serv
     def provenance(self, request, pk=None):
         claim = get_object_or_404(selectors.live_claims(), pk=pk)
         return Response(ClaimProvenanceSerializer(claim_provenance(claim=claim)).data)
+
+    # Last in the class: below it, ``list`` in an annotation would name this method. No docstring:
+    # the schema would show it. The filters and the cursor choose the page's claims, then they are
+    # rendered together.
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(rendering.claims_json([claim.pk for claim in page]))
 
 
 @extend_schema_view(

@@ -58,12 +58,19 @@ class ServiceModelViewSet(
         shows other records too overrides it to add their state (``etag_for(state=…)``)."""
         return etag_for(instance)
 
+    def representation(self, instance):
+        """The record's JSON as a read or a write's answer shows it: the read serializer's (for a
+        read, the one ``get_serializer_class`` picks, which a format may change). A viewset whose
+        records are rendered elsewhere overrides it (claims: claims.rendering); the browsable API
+        finds the record its forms edit as ``data.serializer.instance``."""
+        writing = self.request is not None and self.request.method in WRITE_METHODS
+        serializer_class = self.read_serializer_class if writing else self.get_serializer_class()
+        return serializer_class(instance, context=self.get_serializer_context()).data
+
     def read_response(self, instance, status_code: int = status.HTTP_200_OK, headers=None) -> Response:
         fresh = self.get_queryset().get(pk=instance.pk)
-        serializer = self.read_serializer_class(fresh, context=self.get_serializer_context())
-        return Response(
-            serializer.data, status=status_code, headers={"ETag": self.etag(fresh), **(headers or {})}
-        )
+        headers = {"ETag": self.etag(fresh), **(headers or {})}
+        return Response(self.representation(fresh), status=status_code, headers=headers)
 
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
@@ -72,8 +79,7 @@ class ServiceModelViewSet(
             response = HttpResponseNotModified()
             response["ETag"] = etag
             return response
-        serializer = self.get_serializer(instance)
-        return Response(serializer.data, headers={"ETag": etag})
+        return Response(self.representation(instance), headers={"ETag": etag})
 
     @idempotent
     def create(self, request, *args, **kwargs):

@@ -1,6 +1,6 @@
 import pytest
 
-from benchmarks.run import Scenario, _sentences, build_report, request_line
+from benchmarks.run import Scenario, _sentences, build_report, median_round, request_line
 from benchmarks.wrkrun import LUA_SCRIPT, Target, WrkError, parse_wrk_output, ratio, verdict, wrk_command
 
 WRK_OUTPUT = """Running 5s test @ http://127.0.0.1:8000
@@ -82,7 +82,8 @@ def test_the_report_shows_each_scenario_and_the_two_ratios():
         results=results, notes={"deep_page": "not run: no cursor"}, scenarios=scenarios, meta={}
     )
     assert "| list | 20.0 | 20.0 | 30.0 | 30.0 | 0 | p95 < 50 ms | PASS |" in table
-    assert "API list / reference: p50 4.00, p95 2.50 (limit 3 on p95): PASS" in table
+    assert "API list / reference: p50 4.00, p95 2.50 (limit 1.5 on p95): FAIL" in table
+    assert "conventional DRF / reference: p50 -, p95 -" in table
     assert "deep page / first page: p50 -, p95 - (limit 1.5 on p95): -" in table
     assert "- deep_page: not run: no cursor" in table
     assert data["ratios"]["list_over_reference"]["p95"] == pytest.approx(2.5)
@@ -100,3 +101,10 @@ def test_request_lines_and_sentences():
     ]
     for offset, text in sentences:
         assert body[offset : offset + len(text)] == text
+
+
+def test_the_round_reported_is_the_one_of_median_p95():
+    runs = [result(30.0), result(10.0), result(20.0)]
+    assert median_round(runs)["p95_ms"] == 20.0
+    assert median_round([result(10.0), result(40.0)])["p95_ms"] == 10.0
+    assert median_round([]) is None

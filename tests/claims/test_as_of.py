@@ -262,9 +262,9 @@ def test_as_of_query_count(researcher_client, researcher, django_assert_num_quer
     for _ in range(size):
         CitationFactory(claim=claim, added_by=researcher)
     moment = iso(timezone.now())
-    # The claim now (with its citations), its snapshot, its citations' snapshots, their
-    # sources, the article and the users.
-    with django_assert_num_queries(7):
+    # The claim now (its own row: its JSON is the past one), its snapshot, its citations'
+    # snapshots, their sources, the article and the users.
+    with django_assert_num_queries(6):
         response = detail(researcher_client, claim.pk, moment)
     assert response.status_code == 200
     assert len(response.data["citations"]) == size
