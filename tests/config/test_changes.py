@@ -19,7 +19,7 @@ from claims import services as claim_services
 from claims.models import Article, Citation, Claim, SameClaimLink, Status, StatusChange
 from config import changes
 from config.changes import Change, ChangeType, Position
-from config.models import ChangeLogTrigger
+from config.models import ChangeLogTrigger, change_log_trigger
 from sources.models import Publisher, Source, SourceReliance
 from tests.factories import (
     ARTICLE_BODY,
@@ -361,6 +361,15 @@ def test_every_tracked_table_has_the_trigger():
         installed = set(cursor.fetchall())
     assert installed == {(table, pgid) for (table, _type), pgid in declared.items()}
     assert set(MODELS) == set(ChangeType.values)
+
+
+def test_the_change_log_trigger_reads_the_trash_only_where_there_is_one_and_knows_its_types():
+    assert "OLD.deleted_at IS NOT NULL, NEW.deleted_at IS NOT NULL" in change_log_trigger(
+        ChangeType.SOURCE
+    ).get_func(Source)
+    assert "deleted_at" not in change_log_trigger(ChangeType.PUBLISHER).get_func(Publisher)
+    with pytest.raises(ValueError, match="Not a type of the change log"):
+        change_log_trigger("comment")
 
 
 # Paging ---------------------------------------------------------------------------------------
