@@ -12,8 +12,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import quote, unquote
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
-from django.core.exceptions import EmptyResultSet, PermissionDenied
+from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
@@ -209,6 +210,25 @@ def planner_estimate(queryset) -> int | None:
         plan = json.loads(plan)
     rows = plan[0]["Plan"].get("Plan Rows")
     return int(rows) if rows is not None else None
+
+
+class ClaimChangeList(ChangeList):
+    """Django's claims list, each row's link made from one ``reverse`` per page rather than
+    one per row (50 of them were a tenth of the page's time)."""
+
+    @cached_property
+    def _change_url_parts(self) -> tuple[str, str]:
+        marker = "0"
+        url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+            args=(marker,),
+            current_app=self.model_admin.admin_site.name,
+        )
+        return url[: url.rindex(f"/{marker}/") + 1], url[url.rindex(f"/{marker}/") + len(marker) + 1 :]
+
+    def url_for_result(self, result):
+        before, after = self._change_url_parts
+        return f"{before}{quote(getattr(result, self.pk_attname))}{after}"
 
 
 # Filters ----------------------------------------------------------------------------
@@ -537,6 +557,25 @@ class ClaimAdmin(ConfirmedEquivalentsAdminMixin, TrashModelAdmin):
                 last_change=Greatest("updated_at", Subquery(latest_change)),
             )
         )
+
+    def get_object(self, request, object_id, from_field=None):
+        """Django's, with the claim's author (a read-only field of the page) in the same query."""
+        queryset = self.get_queryset(request).select_related("created_by")
+        field = self.opts.pk if from_field is None else self.opts.get_field(from_field)
+        try:
+            return queryset.get(**{field.name: field.to_python(object_id)})
+        except (Claim.DoesNotExist, ValidationError, ValueError):
+            return None
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "article":
+            # The autocomplete box shows the chosen article by its title: its body and search
+            # vector, the article's bulk, stay in the database.
+            kwargs.setdefault("queryset", Article._default_manager.defer("body", "search_vector"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_changelist(self, request, **kwargs):
+        return ClaimChangeList
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name

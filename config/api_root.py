@@ -11,7 +11,7 @@ class ClaimtrackAPIRootView(routers.APIRootView):
     """Claimtrack records the claims an article makes, each anchored on its exact quote, the
     sources cited for each claim and how those sources rely on each other, and a verification
     status with its full history. The links below are what your account may use: a browser gets
-    pages like this one, an application JSON (send `Authorization: Token <key>`)."""
+    pages like this one, an application JSON (with the header "Authorization: Token" and its key)."""
 
     registry: tuple = ()
 

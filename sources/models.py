@@ -1,6 +1,6 @@
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 
 from config.changes import ChangeType
 from config.models import Trashable, Versioned, change_log_trigger, track_history, version_trigger
@@ -64,6 +64,11 @@ class Publisher(Versioned, models.Model):
             change_log_trigger(ChangeType.PUBLISHER),
         ]
         ordering = ["name", "id"]
+        indexes = [
+            # Typed name filters (``name__icontains``: UPPER(name) LIKE UPPER('%words%'), the
+            # admin's publisher filters) find their publishers by trigrams, not by reading them all.
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="publisher_name_upper_trgm"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 Lower("name"),

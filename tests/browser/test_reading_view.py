@@ -5,6 +5,7 @@ import pytest
 from rest_framework.test import APIClient
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -230,25 +231,59 @@ def test_a_selection_crossing_a_highlight_or_of_blanks_gets_a_message(page, pers
     assert console_errors(page) == []
 
 
-def test_a_person_double_clicking_a_word_gets_the_form(page, person):
-    article = ArticleFactory()
-    sign_in(page, person)
-    body = reading(page, article)
+def double_click_word(page, body, word: str) -> None:
+    """Double-click ``word`` of the body's first paragraph, as a person's mouse would."""
     paragraph = body.find_element(By.CSS_SELECTOR, "[data-paragraph]")
     box = page.execute_script(
-        """const node = arguments[0].firstChild; const at = node.data.indexOf('Wednesday');
-        const range = document.createRange(); range.setStart(node, at); range.setEnd(node, at + 9);
-        const r = range.getBoundingClientRect(); const p = arguments[0].getBoundingClientRect();
-        return {x: r.left - p.left + r.width / 2 - p.width / 2,
-                y: r.top - p.top + r.height / 2 - p.height / 2};""",
+        """const [p, word] = arguments; const node = p.firstChild; const at = node.data.indexOf(word);
+        const range = document.createRange(); range.setStart(node, at); range.setEnd(node, at + word.length);
+        const r = range.getBoundingClientRect(); const b = p.getBoundingClientRect();
+        return {x: r.left - b.left + r.width / 2 - b.width / 2,
+                y: r.top - b.top + r.height / 2 - b.height / 2};""",
         paragraph,
+        word,
     )
     ActionChains(page).move_to_element_with_offset(
         paragraph, int(box["x"]), int(box["y"])
     ).double_click().perform()
+
+
+def test_a_person_double_clicking_a_word_gets_the_form(page, person):
+    article = ArticleFactory()
+    sign_in(page, person)
+    body = reading(page, article)
+    double_click_word(page, body, "Wednesday")
     wait(page).until(lambda _: record_panel(page).is_displayed())
     assert field(page, "quote").get_attribute("value") == "Wednesday"
     assert field(page, "quote_start").get_attribute("value") == str(article.body.index("Wednesday"))
+    assert console_errors(page) == []
+
+
+ACTIVE = "return document.activeElement"
+
+
+def test_escape_closes_the_record_form_and_gives_the_focus_back(page, person):
+    claim = ClaimFactory()
+    sign_in(page, person)
+    body = reading(page, claim.article)
+    mark = body.find_element(By.CSS_SELECTOR, f"[data-claim-id='{claim.pk}']")
+    page.execute_script("arguments[0].focus()", mark)  # a keyboard user on a highlight
+    select(page, "rockets")
+    wait(page).until(lambda _: record_panel(page).is_displayed())
+    assert page.execute_script(ACTIVE) == field(page, "statement")
+    field(page, "statement").send_keys("Half typed", Keys.ESCAPE)
+    wait(page).until(lambda _: not record_panel(page).is_displayed())
+    assert page.execute_script(ACTIVE) == mark
+
+    # A mouse selection: the focus was on no element, and goes back to the article's text.
+    double_click_word(page, body, "Wednesday")
+    wait(page).until(lambda _: record_panel(page).is_displayed())
+    ActionChains(page).send_keys(Keys.ESCAPE).perform()
+    wait(page).until(lambda _: not record_panel(page).is_displayed())
+    assert page.execute_script(ACTIVE) == body
+    ActionChains(page).send_keys(Keys.ESCAPE).perform()  # a closed form stays closed
+    assert not record_panel(page).is_displayed()
+    assert Claim.objects.count() == 1
     assert console_errors(page) == []
 
 

@@ -227,7 +227,10 @@ function setUpRecording(root, body, form, state, enhanceFilter) {
   panel.hidden = true;
   cancel.hidden = false;
 
+  // Where the focus was when the form opened: Escape (or Cancel) returns it there.
+  let returnFocus = null;
   const open = ({ quote, start }) => {
+    if (panel.hidden) returnFocus = document.activeElement;
     field("quote").value = quote;
     field("quote_start").value = String(start);
     panel.hidden = false;
@@ -268,9 +271,23 @@ function setUpRecording(root, body, form, state, enhanceFilter) {
     clearTimeout(settle);
     if (!pressed) settle = setTimeout(onSelect, 250);
   });
-  cancel.addEventListener("click", () => {
+  const close = () => {
     panel.hidden = true;
     clearErrors(form, formError);
+    // A mouse selection leaves the focus on the page itself: it goes back to the article's text.
+    let back = returnFocus;
+    if (!back || back === document.body || !back.isConnected) {
+      if (!body.hasAttribute("tabindex")) body.tabIndex = -1;
+      back = body;
+    }
+    returnFocus = null;
+    back.focus({ preventScroll: true });
+  };
+  cancel.addEventListener("click", close);
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || panel.hidden || event.defaultPrevented || event.isComposing) return;
+    event.preventDefault();
+    close();
   });
 
   form.addEventListener("submit", async (event) => {

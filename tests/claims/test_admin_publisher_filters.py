@@ -1,0 +1,80 @@
+"""The claims list's typed publisher filters (claims/admin.py) find their publishers through the
+trigram index on the upper-cased name (sources.Publisher, ``publisher_name_upper_trgm``), the
+expression Django's ``icontains`` compares."""
+
+import json
+
+import pytest
+from django.contrib.admin.sites import site
+from django.db import connection, transaction
+from django.test import RequestFactory
+
+from claims.admin import ArticlePublisherFilter, CitedPublisherFilter
+from claims.models import Claim
+from tests.factories import ArticleFactory, CitationFactory, ClaimFactory, PublisherFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+INDEX = "publisher_name_upper_trgm"
+
+
+def filtered(filter_class, text: str):
+    request = RequestFactory().get("/", {filter_class.parameter_name: text})
+    model_admin = site._registry[Claim]
+    chosen = filter_class(request, {filter_class.parameter_name: [text]}, Claim, model_admin)
+    return chosen.queryset(request, Claim.objects.all())
+
+
+def plan_indexes(queryset) -> set[str]:
+    """The indexes PostgreSQL's plan of ``queryset`` reads, sequential scans ruled out: whether
+    the index can serve the query at all, whatever the size of the test's tables."""
+    sql, params = queryset.query.sql_with_params()
+    found: set[str] = set()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+
+    def walk(node):
+        if "Index Name" in node:
+            found.add(node["Index Name"])
+        for child in node.get("Plans", []):
+            walk(child)
+
+    walk(plan[0]["Plan"])
+    return found
+
+
+@pytest.fixture
+def claims():
+    garissa = PublisherFactory(name="Humanitarian Network Garissa")
+    cited = ClaimFactory()
+    CitationFactory(claim=cited, source=SourceFactory(publisher=garissa))
+    CitationFactory(
+        claim=ClaimFactory(), source=SourceFactory(publisher=PublisherFactory(name="The Juba Monitor"))
+    )
+    in_article = ClaimFactory(article=ArticleFactory(publisher=garissa))
+    return {"cited": cited, "in_article": in_article}
+
+
+def test_cited_publisher_filter_matches_words_of_the_name_in_any_case(claims):
+    assert list(filtered(CitedPublisherFilter, "network GARISSA")) == [claims["cited"]]
+    assert list(filtered(CitedPublisherFilter, "Reuters")) == []
+
+
+def test_articles_publisher_filter_matches_words_of_the_name_in_any_case(claims):
+    assert list(filtered(ArticlePublisherFilter, "garissa")) == [claims["in_article"]]
+    assert list(filtered(ArticlePublisherFilter, "Juba")) == []
+
+
+@pytest.mark.parametrize("filter_class", [CitedPublisherFilter, ArticlePublisherFilter])
+def test_publisher_filters_can_use_the_trigram_index(claims, filter_class):
+    assert INDEX in plan_indexes(filtered(filter_class, "Garissa"))
+
+
+def test_a_search_of_another_expression_does_not_use_it(claims):
+    # The test above could not fail if any plan named the index: an exact match on the name
+    # (not upper-cased, no pattern) cannot be served by it.
+    queryset = Claim.objects.filter(citations__source__publisher__name="Humanitarian Network Garissa")
+    assert INDEX not in plan_indexes(queryset)
