@@ -6,14 +6,17 @@ Two stages, both in PostgreSQL, then a small linear model in Python.
    the ``claimtrack`` search configuration (English stemming over unaccented words). Each
    lexeme weighs its BM25 inverse document frequency, ``ln(1 + (N - n + 0.5) / (n + 0.5))``,
    from the term statistics Claimtrack keeps itself (``ClaimTerm``: ``n`` live claims hold it,
-   ``N`` live claims in all; kept current by the claim triggers, claims/models.py). Every live
-   claim holding at least one of the lexemes is reached through the GIN index on
-   ``search_vector`` (one index scan per lexeme), and the ``CANDIDATES`` with the greatest sum
-   of their shared lexemes' weights are kept. A lexeme held by more than ``MAX_POSTINGS``
-   claims is left out of this stage (its weight is tiny and it would cost a scan of that many
-   index entries); it still counts in the scores. A text none of whose lexemes any claim holds
-   (a name spelt otherwise, a stop word) takes its candidates from the trigram index instead
-   (similarity of at least ``TRIGRAM_FLOOR``).
+   ``N`` live claims in all; kept current by the claim triggers, claims/models.py). The live
+   claims holding the lexemes are reached through the GIN index on ``search_vector``, rarest
+   lexeme first, as long as the claims holding them add up to at most ``MAX_POSTINGS`` (and at
+   most ``MAX_QUERY_TERMS`` lexemes): each posting read costs a visit to the claim's row and a
+   common lexeme weighs little, so stage 1 reads a bounded number of rows whatever the text (the
+   common lexemes still count in the scores). The ``CANDIDATES`` with the greatest sum of their
+   shared lexemes' weights are kept. A text whose every lexeme is held by more claims than that
+   budget (only common words) takes the claims holding its two rarest lexemes at once, then
+   those holding the rarest, each read up to half the budget. A text none of whose lexemes any
+   claim holds (a name spelt otherwise, a stop word) takes its candidates from the trigram
+   index instead (similarity of at least ``TRIGRAM_FLOOR``), at most ``CANDIDATES`` of them.
 2. **Evidence.** For each candidate: its BM25 score against the text (k1 = 1.2, b = 0.75,
    lengths in lexeme occurrences), the same for its article's headline (without length
    normalisation), their sum relative to the best candidate's, the share of the claim's own
@@ -56,6 +59,7 @@ MAX_TEXT_LENGTH = 20_000
 SCORE_DIGITS = 3
 
 CANDIDATES = 300
+DUPLICATE_CANDIDATES = 30
 MAX_POSTINGS = 20_000
 MAX_QUERY_TERMS = 32
 TRIGRAM_FLOOR = 0.3
@@ -102,6 +106,7 @@ def similar_claims(
     exclude_id: int | None = None,
     limit: int = DEFAULT_LIMIT,
     threshold: float = DEFAULT_THRESHOLD,
+    candidates: int = CANDIDATES,
 ) -> list[ClaimMatch]:
     """The live claims stating most probably what ``text`` states, with a score of at least
     ``threshold`` (0..1, see the module's docstring), best first, then by id; at most
@@ -111,7 +116,7 @@ def similar_claims(
         raise ValueError(f"threshold must be between {MIN_THRESHOLD} and 1, not {threshold!r}")
     if not 1 <= limit <= MAX_LIMIT:
         raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, not {limit!r}")
-    ranked = rank(text=text, exclude_id=exclude_id)
+    ranked = rank(text=text, exclude_id=exclude_id, candidates=candidates)
     scored = [(score, pk) for pk, score in ranked.items() if round(score, SCORE_DIGITS) >= threshold]
     scored.sort(key=lambda pair: (-round(pair[0], SCORE_DIGITS), pair[1]))
     scored = scored[:limit]
@@ -132,9 +137,10 @@ def similar_claims(
     ]
 
 
-def rank(*, text: str, exclude_id: int | None = None) -> dict[int, float]:
-    """Every candidate claim of ``text`` (stage 1) with its score in 0..1 (stages 2 and 3)."""
-    evidence = candidate_evidence(text=text, exclude_id=exclude_id)
+def rank(*, text: str, exclude_id: int | None = None, candidates: int = CANDIDATES) -> dict[int, float]:
+    """Every candidate claim of ``text`` (stage 1, at most ``candidates``) with its score in
+    0..1 (stages 2 and 3)."""
+    evidence = candidate_evidence(text=text, exclude_id=exclude_id, candidates=candidates)
     return {pk: score(features) for pk, features in evidence.items()}
 
 
@@ -158,14 +164,18 @@ FROM wanted LEFT JOIN counted USING (term) GROUP BY wanted.term
 
 TEXT_LEXEMES = "SELECT lexeme FROM unnest(to_tsvector('claimtrack', %s))"
 
-# Stage 1: one GIN index scan per lexeme, the claims summed by the weights of what they share.
+# Stage 1: one GIN index scan per query (a lexeme, or the conjunction of two), at most ``cap``
+# claims read from each, the claims summed by the weights of what they share.
 CANDIDATES_BY_TERMS = """
-SELECT claim.id, sum(wanted.weight) AS shared
-FROM unnest(%(queries)s::tsquery[], %(weights)s::float8[]) AS wanted(query, weight)
-JOIN claims_claim AS claim ON claim.search_vector @@ wanted.query
-WHERE claim.deleted_at IS NULL AND claim.id <> %(exclude)s
-GROUP BY claim.id
-ORDER BY shared DESC, claim.id
+SELECT hit.id, sum(wanted.weight) AS shared
+FROM unnest(%(queries)s::tsquery[], %(weights)s::float8[], %(caps)s::int[]) AS wanted(query, weight, cap)
+CROSS JOIN LATERAL (
+    SELECT claim.id FROM claims_claim AS claim
+    WHERE claim.search_vector @@ wanted.query AND claim.deleted_at IS NULL AND claim.id <> %(exclude)s
+    LIMIT wanted.cap
+) AS hit
+GROUP BY hit.id
+ORDER BY shared DESC, hit.id
 LIMIT %(limit)s
 """
 
@@ -207,8 +217,31 @@ def _tsquery(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def candidate_evidence(*, text: str, exclude_id: int | None = None) -> dict[int, dict[str, float]]:
-    """Stage 1 and 2: ``{claim id: {feature: value}}`` for the candidates of ``text``."""
+def stage_one_queries(held: dict[str, int], weights: dict[str, float]) -> list[tuple[str, float, int]]:
+    """Stage 1's ``(tsquery, weight, cap)``: the lexemes of the text that some claim holds,
+    rarest first, as long as the claims holding them add up to at most ``MAX_POSTINGS``, each
+    read whole; when even the rarest is held by more, the conjunction of the two rarest and then
+    the rarest alone, each read up to half the budget (see the module's docstring)."""
+    order = sorted((term for term, count in held.items() if count), key=lambda term: (-weights[term], term))
+    chosen, budget = [], MAX_POSTINGS
+    for term in order[:MAX_QUERY_TERMS]:
+        if held[term] > budget:
+            break
+        chosen.append((_tsquery(term), weights[term], held[term]))
+        budget -= held[term]
+    if chosen or not order:
+        return chosen
+    rarest = order[:2]
+    both = " & ".join(_tsquery(term) for term in rarest)
+    pair = [(both, sum(weights[term] for term in rarest), MAX_POSTINGS // 2)] if len(rarest) == 2 else []
+    return [*pair, (_tsquery(rarest[0]), weights[rarest[0]], MAX_POSTINGS // 2)]
+
+
+def candidate_evidence(
+    *, text: str, exclude_id: int | None = None, candidates: int = CANDIDATES
+) -> dict[int, dict[str, float]]:
+    """Stage 1 and 2: ``{claim id: {feature: value}}`` for the (at most ``candidates``)
+    candidates of ``text``, in stage 1's order."""
     cleaned = normalise(text)
     if not has_trigrams(cleaned):
         return {}
@@ -221,29 +254,30 @@ def candidate_evidence(*, text: str, exclude_id: int | None = None) -> dict[int,
         if total == 0:
             return {}
         weights = {term: idf(holding=held, total=total) for term, (held, _) in stats.items() if term and held}
-        searched = sorted(
-            (term for term, (held, _) in stats.items() if term and 0 < held <= MAX_POSTINGS),
-            key=lambda term: (-weights[term], term),
-        )[:MAX_QUERY_TERMS]
         exclude = -1 if exclude_id is None else exclude_id
+        queries = stage_one_queries({term: held for term, (held, _) in stats.items() if term}, weights)
         ids: list[int] = []
-        if searched:
+        if queries:
             cursor.execute(
                 CANDIDATES_BY_TERMS,
                 {
-                    "queries": [_tsquery(term) for term in searched],
-                    "weights": [weights[term] for term in searched],
+                    "queries": [query for query, _, _ in queries],
+                    "weights": [weight for _, weight, _ in queries],
+                    "caps": [cap for _, _, cap in queries],
                     "exclude": exclude,
-                    "limit": CANDIDATES,
+                    "limit": candidates,
                 },
             )
             ids = [pk for pk, _ in cursor.fetchall()]
         if not ids:
-            ids = _trigram_candidates(text=cleaned, exclude_id=exclude_id, alias=alias, cursor=cursor)
+            ids = _trigram_candidates(
+                text=cleaned, exclude_id=exclude_id, alias=alias, cursor=cursor, limit=candidates
+            )
         if not ids:
             return {}
         cursor.execute(CANDIDATE_FEATURES, {"text": cleaned, "ids": ids})
-        rows = cursor.fetchall()
+        position = {pk: index for index, pk in enumerate(ids)}
+        rows = sorted(cursor.fetchall(), key=lambda row: position[row[0]])
         claim_terms = {term for row in rows for term in (row[3] or []) + row[5]}
         stats.update(term_statistics(cursor, claim_terms - stats.keys()))
     for term, (held, _) in stats.items():
@@ -301,12 +335,12 @@ class TrigramCount(Func):
     output_field = IntegerField()
 
 
-def _trigram_candidates(*, text: str, exclude_id: int | None, alias: str, cursor) -> list[int]:
+def _trigram_candidates(*, text: str, exclude_id: int | None, alias: str, cursor, limit: int) -> list[int]:
     cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(TRIGRAM_FLOOR)])
     queryset = matching_queryset(text=text, threshold=TRIGRAM_FLOOR)
     if exclude_id is not None:
         queryset = queryset.exclude(pk=exclude_id)
-    return list(queryset.using(alias).values_list("pk", flat=True)[:CANDIDATES])
+    return list(queryset.using(alias).values_list("pk", flat=True)[:limit])
 
 
 def matching_queryset(*, text: str, threshold: float) -> QuerySet[Claim]:
@@ -353,7 +387,13 @@ def scored_claims(*, text: str, claim_ids: set[int]) -> list[ClaimMatch]:
 
 def likely_duplicates(*, claim: Claim, limit: int = DEFAULT_LIMIT) -> list[ClaimMatch]:
     """Other live claims, in any article, that very probably state the same thing as ``claim``
-    (score of at least ``DUPLICATE_THRESHOLD``)."""
+    (score of at least ``DUPLICATE_THRESHOLD``). Only stage 1's best ``DUPLICATE_CANDIDATES`` are
+    scored: a claim stating the same thing shares the statement's rarest words, so it is among
+    them."""
     return similar_claims(
-        text=claim.statement, exclude_id=claim.pk, limit=limit, threshold=DUPLICATE_THRESHOLD
+        text=claim.statement,
+        exclude_id=claim.pk,
+        limit=limit,
+        threshold=DUPLICATE_THRESHOLD,
+        candidates=DUPLICATE_CANDIDATES,
     )

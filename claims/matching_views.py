@@ -2,7 +2,6 @@
 and the likely duplicates listed in the answer to creating a claim (claims/matching.py)."""
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
@@ -48,12 +47,12 @@ class ClaimMatchingMixin:
     # Set per action (see config.schema.AutoSchema._error_codes); declared so @action may set it.
     error_codes = None
 
-    def read_response(self, instance, status_code=status.HTTP_200_OK, headers=None):
-        response = super().read_response(instance, status_code, headers)
-        if self.action == "create":
-            # Part of the answer, so an Idempotency-Key replay returns the list first given.
-            duplicates = matching.likely_duplicates(claim=instance)
-            response.data["likely_duplicates"] = ClaimMatchSerializer(duplicates, many=True).data
+    def created_response(self, instance):
+        """The created claim with its ``likely_duplicates`` (``ClaimCreatedSerializer``): part of
+        the answer, so an Idempotency-Key replay returns the list first given."""
+        response = super().created_response(instance)
+        duplicates = matching.likely_duplicates(claim=instance)
+        response.data["likely_duplicates"] = ClaimMatchSerializer(duplicates, many=True).data
         return response
 
     def similar_panels(self, *, request, response) -> list[dict]:

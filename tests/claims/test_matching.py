@@ -518,7 +518,13 @@ def test_candidates_are_found_through_the_search_index():
     never the trigram index (at a million claims that costs seconds for a sentence)."""
     for statement in (EMBASSY, EMBASSY_REWORDED, UNRELATED):
         claim(statement)
-    params = {"queries": ["'embassi'", "'rocket'"], "weights": [2.0, 1.0], "exclude": -1, "limit": 300}
+    params = {
+        "queries": ["'embassi'", "'rocket' & 'baghdad'"],
+        "weights": [2.0, 1.0],
+        "caps": [10, 5],
+        "exclude": -1,
+        "limit": 300,
+    }
     plan = _explain(matching.CANDIDATES_BY_TERMS, params)
     assert "Bitmap Index Scan on claim_search_gin" in plan, plan
     assert "claim_statement_trgm" not in plan, plan
@@ -542,6 +548,47 @@ def test_rare_words_weigh_more_than_common_ones():
     common = claim("Officials said rockets struck.")
     found = matching.rank(text="hovercraft rockets")
     assert found[rare.pk] > found[common.pk]
+
+
+def test_stage_one_reads_the_rarest_words_within_the_budget(monkeypatch):
+    monkeypatch.setattr(matching, "MAX_POSTINGS", 5)
+    held = {"hovercraft": 1, "tigri": 2, "patrol": 2, "said": 40, "unknown": 0}
+    weights = {term: 10.0 - count / 10 for term, count in held.items()}
+    queries = matching.stage_one_queries(held, weights)
+    # Rarest first, each read whole, until the next would pass 5 claims; "said" is left out.
+    assert queries == [
+        ("'hovercraft'", weights["hovercraft"], 1),
+        ("'patrol'", weights["patrol"], 2),
+        ("'tigri'", weights["tigri"], 2),
+    ]
+
+
+def test_stage_one_of_only_common_words_reads_a_bounded_number(monkeypatch):
+    monkeypatch.setattr(matching, "MAX_POSTINGS", 4)
+    held = {"minist": 50, "said": 90, "report": 60}
+    weights = {term: 1.0 / count for term, count in held.items()}
+    queries = matching.stage_one_queries(held, weights)
+    # The claims holding the two rarest at once, then the rarest: each at most half the budget.
+    assert queries == [
+        ("'minist' & 'report'", weights["minist"] + weights["report"], 2),
+        ("'minist'", weights["minist"], 2),
+    ]
+    assert matching.stage_one_queries({"said": 90}, {"said": 0.1}) == [("'said'", 0.1, 2)]
+    assert matching.stage_one_queries({"unknown": 0}, {}) == []
+
+
+def test_a_text_of_only_common_words_finds_claims_holding_them_together(monkeypatch):
+    """The case that once fell back to the trigram scan (seconds at a million claims): every
+    word held by more claims than the budget. The claims holding the two rarest words at once
+    come first, and no more claims are read than the budget."""
+    both = claim("The ministry report was false.")
+    for n in range(6):
+        claim(f"The ministry said number {n}.")
+        claim(f"A report said number {n}.")
+    monkeypatch.setattr(matching, "MAX_POSTINGS", 4)
+    found = matching.candidate_evidence(text="ministry report")
+    assert next(iter(found)) == both.pk
+    assert 1 < len(found) <= 1 + 2, found
 
 
 def test_scores_are_between_0_and_1(researcher_client):
