@@ -7,16 +7,19 @@ Two stages, both in PostgreSQL, then a small linear model in Python.
    lexeme weighs its BM25 inverse document frequency, ``ln(1 + (N - n + 0.5) / (n + 0.5))``,
    from the term statistics Claimtrack keeps itself (``ClaimTerm``: ``n`` live claims hold it,
    ``N`` live claims in all; kept current by the claim triggers, claims/models.py). The live
-   claims holding the lexemes are reached through the GIN index on ``search_vector``, rarest
-   lexeme first, as long as the claims holding them add up to at most ``MAX_POSTINGS`` (and at
-   most ``MAX_QUERY_TERMS`` lexemes): each posting read costs a visit to the claim's row and a
-   common lexeme weighs little, so stage 1 reads a bounded number of rows whatever the text (the
-   common lexemes still count in the scores). The ``CANDIDATES`` with the greatest sum of their
-   shared lexemes' weights are kept. A text whose every lexeme is held by more claims than that
-   budget (only common words) takes the claims holding its two rarest lexemes at once, then
-   those holding the rarest, each read up to half the budget. A text none of whose lexemes any
-   claim holds (a name spelt otherwise, a stop word) takes its candidates from the trigram
-   index instead (similarity of at least ``TRIGRAM_FLOOR``), at most ``CANDIDATES`` of them.
+   claims holding the lexemes are reached through the GIN index on ``search_vector``, reading
+   at most ``MAX_POSTINGS`` of them in all, whatever the text (each claim read costs a visit to
+   its row): the rarest lexemes first, each read whole, as long as they add up to half that
+   budget (at most ``MAX_QUERY_TERMS`` lexemes); then the claims holding both the rarest of the
+   lexemes left and one of the next ``PAIR_TERMS`` - 1 (the index intersects their postings, so
+   few rows are read), up to the other half; when even the rarest lexeme is held by more than
+   half the budget, it is also read up to that. A lexeme held by more than ``MAX_HELD`` claims
+   is not read at all (its postings alone cost more than the rest; its weight is small), unless
+   the text has no other. A lexeme left out still counts in the scores. The ``CANDIDATES`` with
+   the greatest sum of their shared lexemes' weights are kept (two lexemes read at once weigh
+   both). A text none of whose lexemes any claim holds (a name spelt otherwise, a stop word)
+   takes its candidates from the trigram index instead (similarity of at least
+   ``TRIGRAM_FLOOR``), at most ``CANDIDATES`` of them.
 2. **Evidence.** For each candidate: its BM25 score against the text (k1 = 1.2, b = 0.75,
    lengths in lexeme occurrences), the same for its article's headline (without length
    normalisation), their sum relative to the best candidate's, the share of the claim's own
@@ -58,10 +61,12 @@ MAX_LIMIT = 50
 MAX_TEXT_LENGTH = 20_000
 SCORE_DIGITS = 3
 
-CANDIDATES = 300
+CANDIDATES = 100
 DUPLICATE_CANDIDATES = 30
-MAX_POSTINGS = 20_000
+MAX_POSTINGS = 2_000
 MAX_QUERY_TERMS = 32
+PAIR_TERMS = 4
+MAX_HELD = 20_000
 TRIGRAM_FLOOR = 0.3
 K1 = 1.2
 B = 0.75
@@ -164,7 +169,7 @@ FROM wanted LEFT JOIN counted USING (term) GROUP BY wanted.term
 
 TEXT_LEXEMES = "SELECT lexeme FROM unnest(to_tsvector('claimtrack', %s))"
 
-# Stage 1: one GIN index scan per query (a lexeme, or the conjunction of two), at most ``cap``
+# Stage 1: one GIN index scan per query (a lexeme, or two lexemes at once), at most ``cap``
 # claims read from each, the claims summed by the weights of what they share.
 CANDIDATES_BY_TERMS = """
 SELECT hit.id, sum(wanted.weight) AS shared
@@ -176,6 +181,15 @@ CROSS JOIN LATERAL (
 ) AS hit
 GROUP BY hit.id
 ORDER BY shared DESC, hit.id
+LIMIT %(limit)s
+"""
+
+# Stage 1 for a text of only lexemes held by more than MAX_HELD claims: its rarest, given as a
+# value so that the planner sees how common it is and reads the table until it has enough
+# (a few rows per hit) rather than building the index's bitmap of hundreds of thousands.
+CANDIDATES_BY_COMMON_TERM = """
+SELECT claim.id FROM claims_claim AS claim
+WHERE claim.search_vector @@ %(query)s::tsquery AND claim.deleted_at IS NULL AND claim.id <> %(exclude)s
 LIMIT %(limit)s
 """
 
@@ -217,24 +231,36 @@ def _tsquery(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def stage_one_queries(held: dict[str, int], weights: dict[str, float]) -> list[tuple[str, float, int]]:
-    """Stage 1's ``(tsquery, weight, cap)``: the lexemes of the text that some claim holds,
-    rarest first, as long as the claims holding them add up to at most ``MAX_POSTINGS``, each
-    read whole; when even the rarest is held by more, the conjunction of the two rarest and then
-    the rarest alone, each read up to half the budget (see the module's docstring)."""
+def stage_one(held: dict[str, int], weights: dict[str, float]) -> dict:
+    """The parameters of ``CANDIDATES_BY_TERMS``, reading at most ``MAX_POSTINGS`` claims (see
+    the module's docstring): the lexemes that some claim holds, rarest first, each read whole
+    while they add up to half the budget; then the claims holding both the rarest of the others
+    and one of the next ``PAIR_TERMS`` - 1, sharing the other half; when no lexeme could be read
+    whole, the rarest also up to half the budget. ``common``: the text has only lexemes held by
+    more than ``MAX_HELD`` claims, read by ``CANDIDATES_BY_COMMON_TERM``."""
     order = sorted((term for term, count in held.items() if count), key=lambda term: (-weights[term], term))
-    chosen, budget = [], MAX_POSTINGS
-    for term in order[:MAX_QUERY_TERMS]:
-        if held[term] > budget:
-            break
-        chosen.append((_tsquery(term), weights[term], held[term]))
-        budget -= held[term]
-    if chosen or not order:
-        return chosen
-    rarest = order[:2]
-    both = " & ".join(_tsquery(term) for term in rarest)
-    pair = [(both, sum(weights[term] for term in rarest), MAX_POSTINGS // 2)] if len(rarest) == 2 else []
-    return [*pair, (_tsquery(rarest[0]), weights[rarest[0]], MAX_POSTINGS // 2)]
+    readable = [term for term in order if held[term] <= MAX_HELD] or order[:1]
+    singles, rest, budget = [], [], MAX_POSTINGS // 2
+    for term in readable[:MAX_QUERY_TERMS]:
+        if held[term] <= budget:
+            singles.append((_tsquery(term), weights[term], held[term]))
+            budget -= held[term]
+        else:
+            rest.append(term)
+    if not singles and rest:
+        singles.append((_tsquery(rest[0]), weights[rest[0]], MAX_POSTINGS // 2))
+    rarest, others = rest[:1], rest[1:PAIR_TERMS]
+    pairs = [
+        (f"{_tsquery(rarest[0])} & {_tsquery(other)}", weights[rarest[0]] + weights[other])
+        for other in others
+    ]
+    queries = singles + [(query, weight, MAX_POSTINGS // 2 // len(pairs)) for query, weight in pairs]
+    return {
+        "queries": [query for query, _, _ in queries],
+        "weights": [weight for _, weight, _ in queries],
+        "caps": [cap for _, _, cap in queries],
+        "common": bool(order) and held[order[0]] > MAX_HELD,
+    }
 
 
 def candidate_evidence(
@@ -255,19 +281,15 @@ def candidate_evidence(
             return {}
         weights = {term: idf(holding=held, total=total) for term, (held, _) in stats.items() if term and held}
         exclude = -1 if exclude_id is None else exclude_id
-        queries = stage_one_queries({term: held for term, (held, _) in stats.items() if term}, weights)
+        plan = stage_one({term: held for term, (held, _) in stats.items() if term}, weights)
         ids: list[int] = []
-        if queries:
-            cursor.execute(
-                CANDIDATES_BY_TERMS,
-                {
-                    "queries": [query for query, _, _ in queries],
-                    "weights": [weight for _, weight, _ in queries],
-                    "caps": [cap for _, _, cap in queries],
-                    "exclude": exclude,
-                    "limit": candidates,
-                },
-            )
+        if plan["common"]:
+            limit = min(candidates, plan["caps"][0])
+            common = {"query": plan["queries"][0], "exclude": exclude, "limit": limit}
+            cursor.execute(CANDIDATES_BY_COMMON_TERM, common)
+            ids = [pk for (pk,) in cursor.fetchall()]
+        elif plan["queries"]:
+            cursor.execute(CANDIDATES_BY_TERMS, {**plan, "exclude": exclude, "limit": candidates})
             ids = [pk for pk, _ in cursor.fetchall()]
         if not ids:
             ids = _trigram_candidates(
