@@ -10,16 +10,16 @@ Two stages, both in PostgreSQL, then a small linear model in Python.
    claims holding the lexemes are reached through the GIN index on ``search_vector``, reading
    at most ``MAX_POSTINGS`` of them in all, whatever the text (each claim read costs a visit to
    its row): the rarest lexemes first, each read whole, as long as they add up to half that
-   budget (at most ``MAX_QUERY_TERMS`` lexemes); then the claims holding both the rarest of the
-   lexemes left and one of the next ``PAIR_TERMS`` - 1 (the index intersects their postings, so
-   few rows are read), up to the other half; when even the rarest lexeme is held by more than
-   half the budget, it is also read up to that. A lexeme held by more than ``MAX_HELD`` claims
-   is not read at all (its postings alone cost more than the rest; its weight is small), unless
-   the text has no other. A lexeme left out still counts in the scores. The ``CANDIDATES`` with
-   the greatest sum of their shared lexemes' weights are kept (two lexemes read at once weigh
-   both). A text none of whose lexemes any claim holds (a name spelt otherwise, a stop word)
-   takes its candidates from the trigram index instead (similarity of at least
-   ``TRIGRAM_FLOOR``), at most ``CANDIDATES`` of them.
+   budget (at most ``MAX_QUERY_TERMS`` lexemes; when even the rarest is held by more, it is read
+   up to half the budget); then, of the lexemes left, the claims holding the rarest two, three
+   ... ``PAIR_TERMS`` at once and the rarest with each of the next (the index intersects their
+   postings, so few rows are read), up to the other half. A lexeme held by more than
+   ``MAX_HELD`` claims is not read at all (its postings alone would cost more than the rest,
+   and it weighs little), unless the text has no other. A lexeme left out still counts in the
+   scores. The ``CANDIDATES`` with the greatest sum of their shared lexemes' weights are kept
+   (lexemes read together weigh all of theirs). A text none of whose lexemes any claim holds (a
+   name spelt otherwise, a stop word) takes its candidates from the trigram index instead
+   (similarity of at least ``TRIGRAM_FLOOR``), at most ``CANDIDATES`` of them.
 2. **Evidence.** For each candidate: its BM25 score against the text (k1 = 1.2, b = 0.75,
    lengths in lexeme occurrences), the same for its article's headline (without length
    normalisation), their sum relative to the best candidate's, the share of the claim's own
@@ -65,7 +65,7 @@ CANDIDATES = 100
 DUPLICATE_CANDIDATES = 30
 MAX_POSTINGS = 2_000
 MAX_QUERY_TERMS = 32
-PAIR_TERMS = 4
+PAIR_TERMS = 3
 MAX_HELD = 20_000
 TRIGRAM_FLOOR = 0.3
 K1 = 1.2
@@ -233,11 +233,8 @@ def _tsquery(lexeme: str) -> str:
 
 def stage_one(held: dict[str, int], weights: dict[str, float]) -> dict:
     """The parameters of ``CANDIDATES_BY_TERMS``, reading at most ``MAX_POSTINGS`` claims (see
-    the module's docstring): the lexemes that some claim holds, rarest first, each read whole
-    while they add up to half the budget; then the claims holding both the rarest of the others
-    and one of the next ``PAIR_TERMS`` - 1, sharing the other half; when no lexeme could be read
-    whole, the rarest also up to half the budget. ``common``: the text has only lexemes held by
-    more than ``MAX_HELD`` claims, read by ``CANDIDATES_BY_COMMON_TERM``."""
+    the module's docstring). ``common``: the text has only lexemes held by more than
+    ``MAX_HELD`` claims, its rarest read by ``CANDIDATES_BY_COMMON_TERM`` instead."""
     order = sorted((term for term, count in held.items() if count), key=lambda term: (-weights[term], term))
     readable = [term for term in order if held[term] <= MAX_HELD] or order[:1]
     singles, rest, budget = [], [], MAX_POSTINGS // 2
@@ -249,17 +246,23 @@ def stage_one(held: dict[str, int], weights: dict[str, float]) -> dict:
             rest.append(term)
     if not singles and rest:
         singles.append((_tsquery(rest[0]), weights[rest[0]], MAX_POSTINGS // 2))
-    rarest, others = rest[:1], rest[1:PAIR_TERMS]
-    pairs = [
-        (f"{_tsquery(rarest[0])} & {_tsquery(other)}", weights[rarest[0]] + weights[other])
-        for other in others
+    # The claims holding the rarest two, three ... PAIR_TERMS of the others at once (a claim
+    # stating the same thing holds them all), then the rarest with each of the next ones. The
+    # index intersects from the rarest's postings, so the others may be common.
+    common = bool(order) and held[order[0]] > MAX_HELD
+    others = [term for term in order if term not in readable]
+    kept = (rest + others)[:PAIR_TERMS] if rest and not common else []
+    groups = [kept[:size] for size in range(len(kept), 1, -1)] + [[kept[0], other] for other in kept[2:]]
+    together = [
+        (" & ".join(_tsquery(term) for term in group), sum(weights[term] for term in group))
+        for group in groups
     ]
-    queries = singles + [(query, weight, MAX_POSTINGS // 2 // len(pairs)) for query, weight in pairs]
+    queries = singles + [(query, weight, MAX_POSTINGS // 2 // len(together)) for query, weight in together]
     return {
         "queries": [query for query, _, _ in queries],
         "weights": [weight for _, weight, _ in queries],
         "caps": [cap for _, _, cap in queries],
-        "common": bool(order) and held[order[0]] > MAX_HELD,
+        "common": common,
     }
 
 

@@ -555,17 +555,26 @@ def test_stage_one_reads_the_rarest_words_within_the_budget(monkeypatch):
     weights = {term: 10.0 - count / 10 for term, count in held.items()}
     plan = matching.stage_one(held, weights)
     # Rarest first, each read whole, within half the budget (5 claims); then the claims holding
-    # the rarest of the others and another, up to the other half; "the" (held by more than
-    # MAX_HELD) is never read.
+    # the rarest three of the others at once, the rarest two, the rarest with the third, up to
+    # the other half. "the" (held by more than MAX_HELD) is never read alone, only with "report".
     assert plan == {
-        "queries": ["'hovercraft'", "'patrol'", "'tigri'", "'report' & 'said'"],
+        "queries": [
+            "'hovercraft'",
+            "'patrol'",
+            "'tigri'",
+            "'report' & 'said' & 'the'",
+            "'report' & 'said'",
+            "'report' & 'the'",
+        ],
         "weights": [
             weights["hovercraft"],
             weights["patrol"],
             weights["tigri"],
+            weights["report"] + weights["said"] + weights["the"],
             weights["report"] + weights["said"],
+            weights["report"] + weights["the"],
         ],
-        "caps": [1, 2, 2, 5],
+        "caps": [1, 2, 2, 1, 1, 1],
         "common": False,
     }
 
@@ -576,9 +585,15 @@ def test_stage_one_of_only_common_words_reads_a_bounded_number(monkeypatch):
     held = {"minist": 50, "said": 90, "report": 60, "offici": 70}
     weights = {term: 1.0 / count for term, count in held.items()}
     plan = matching.stage_one(held, weights)
-    # The rarest up to half the budget, then the claims holding it and another, up to the other.
-    assert plan["queries"] == ["'minist'", "'minist' & 'report'", "'minist' & 'offici'"]
-    assert plan["caps"] == [6, 3, 3]
+    # The rarest up to half the budget, then the claims holding the rarest three and two at once,
+    # and the rarest with the third, up to the other half.
+    assert plan["queries"] == [
+        "'minist'",
+        "'minist' & 'report' & 'offici'",
+        "'minist' & 'report'",
+        "'minist' & 'offici'",
+    ]
+    assert plan["caps"] == [6, 2, 2, 2]
     # A text of only words held by more than MAX_HELD: its rarest, up to half the budget.
     alone = matching.stage_one({"said": 90, "the": 95}, {"said": 0.2, "the": 0.1})
     assert (alone["queries"], alone["caps"], alone["common"]) == (["'said'"], [6], True)
