@@ -26,7 +26,7 @@ Two stages, both in PostgreSQL, then a small linear model in Python.
    weight that the text covers (a long tweet quoting a short claim covers it all) and the same
    for its headline, pg_trgm's trigram similarity of the unaccented texts and the share of the
    claim's (and headline's) trigrams found in the text (claims/matching_text.py computes them
-   on the few hundred candidates, cheaper than calling pg_trgm row by row), and the numbers and
+   on the hundred candidates, cheaper than calling pg_trgm row by row), and the numbers and
    names (capitalised words) they share.
 3. **Score.** ``score = 1 / (1 + exp(-(b + w · evidence)))``. The weights ``WEIGHTS`` are
    fitted on the CLEF-2020 CheckThat! Task 2 training tweets (benchmarks/clef.py): first for

@@ -158,7 +158,7 @@ def trigrams(text: str) -> set[str]:
 
 @functools.lru_cache(maxsize=100_000)
 def _word_trigrams(word: str) -> frozenset[str]:
-    # Matching scores a few hundred claims per text, mostly of the same words: cut each once.
+    # Matching scores a hundred claims per text, mostly of the same words: cut each once.
     padded = f"  {word} "
     return frozenset(padded[i : i + 3] for i in range(len(padded) - 2))
 

@@ -20,10 +20,10 @@ from config.permissions import ReadersMay
 from config.schema import ErrorSerializer
 
 HOW_SCORED = (
-    " Every claim sharing a meaningful word with the text is a candidate (words weighted by how "
+    " The claims sharing the text's rarest meaningful words are the candidates (words weighted by how "
     "rare they are among the claims; links, handles' @ and hashtags' #, and a tweet's "
     '"— Name (@handle) date" trailer are left out; accents and case do not count). The best '
-    "few hundred are scored from 0 to 1: an estimate of the probability that the claim is the "
+    "hundred are scored from 0 to 1: an estimate of the probability that the claim is the "
     "one the text states, combining the rare words they share (BM25), trigram similarity, shared "
     "numbers and names, and the claim's article headline. The default `min_score` 0 returns the "
     "ranking. Claims in the trash are never returned."
