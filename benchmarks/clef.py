@@ -127,6 +127,14 @@ def fit(evidence: list[tuple[dict[int, dict[str, float]], frozenset[int]]], name
     return float(c), {name: float(a * value) for name, value in zip(names, w, strict=True)}
 
 
+def truncated(candidates: dict[int, dict[str, float]], count: int) -> dict[int, dict[str, float]]:
+    """Stage 1's first ``count`` candidates, as ``candidate_evidence(candidates=count)`` gives them:
+    ``bm25_relative`` is relative to the best of those kept."""
+    kept = dict(list(candidates.items())[:count])
+    best = max((features["bm25_relative"] for features in kept.values()), default=0.0) or 1.0
+    return {pk: {**f, "bm25_relative": f["bm25_relative"] / best} for pk, f in kept.items()}
+
+
 def duplicates(scored: list[tuple[dict[int, float], frozenset[int]]], threshold: float):
     """Precision and recall of listing, for each query, its claims scoring at least ``threshold``
     (at most ``DEFAULT_LIMIT``, as ``likely_duplicates`` does)."""
@@ -179,10 +187,19 @@ def main(argv: list[str] | None = None) -> int:
         "else written. Delete it after changing how evidence is gathered.",
     )
     parser.add_argument("--fit", action="store_true", help="Fit the weights on train and print them.")
+    parser.add_argument(
+        "--candidates",
+        type=int,
+        default=None,
+        help="Score only stage 1's best N candidates (default: claims.matching.CANDIDATES); with "
+        "--evidence gathered for more, its first N (the evidence keeps stage 1's order).",
+    )
     parser.add_argument("--latency", action="store_true", help="Only time matching (after loading).")
     args = parser.parse_args(argv)
     setup()
     from claims import evaluation, matching
+
+    count = args.candidates or matching.CANDIDATES
 
     print("loading the verified claims (once) ...", file=sys.stderr, flush=True)
     documents = evaluation.load_documents(
@@ -208,7 +225,12 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
         evidence[split] = [
-            (cached.get(f"{split}/{q.id}") or matching.candidate_evidence(text=q.text), q.relevant)
+            (
+                truncated(cached[f"{split}/{q.id}"], count)
+                if f"{split}/{q.id}" in cached
+                else matching.candidate_evidence(text=q.text, candidates=count),
+                q.relevant,
+            )
             for q in queries
         ]
         queried[split] = queries

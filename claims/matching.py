@@ -6,21 +6,27 @@ Two stages, both in PostgreSQL, then a small linear model in Python.
    the ``claimtrack`` search configuration (English stemming over unaccented words). Each
    lexeme weighs its BM25 inverse document frequency, ``ln(1 + (N - n + 0.5) / (n + 0.5))``,
    from the term statistics Claimtrack keeps itself (``ClaimTerm``: ``n`` live claims hold it,
-   ``N`` live claims in all; kept current by the claim triggers, claims/models.py). Every live
-   claim holding at least one of the lexemes is reached through the GIN index on
-   ``search_vector`` (one index scan per lexeme), and the ``CANDIDATES`` with the greatest sum
-   of their shared lexemes' weights are kept. A lexeme held by more than ``MAX_POSTINGS``
-   claims is left out of this stage (its weight is tiny and it would cost a scan of that many
-   index entries); it still counts in the scores. A text none of whose lexemes any claim holds
-   (a name spelt otherwise, a stop word) takes its candidates from the trigram index instead
-   (similarity of at least ``TRIGRAM_FLOOR``).
+   ``N`` live claims in all; kept current by the claim triggers, claims/models.py). The live
+   claims holding the lexemes are reached through the GIN index on ``search_vector``, reading
+   at most ``MAX_POSTINGS`` of them in all, whatever the text (each claim read costs a visit to
+   its row): the rarest lexemes first, each read whole, as long as they add up to half that
+   budget (at most ``MAX_QUERY_TERMS`` lexemes; when even the rarest is held by more, it is read
+   up to half the budget); then, of the lexemes left, the claims holding the rarest two, three
+   ... ``PAIR_TERMS`` at once and the rarest with each of the next (the index intersects their
+   postings, so few rows are read), up to the other half. A lexeme held by more than
+   ``MAX_HELD`` claims is not read at all (its postings alone would cost more than the rest,
+   and it weighs little), unless the text has no other. A lexeme left out still counts in the
+   scores. The ``CANDIDATES`` with the greatest sum of their shared lexemes' weights are kept
+   (lexemes read together weigh all of theirs). A text none of whose lexemes any claim holds (a
+   name spelt otherwise, a stop word) takes its candidates from the trigram index instead
+   (similarity of at least ``TRIGRAM_FLOOR``), at most ``CANDIDATES`` of them.
 2. **Evidence.** For each candidate: its BM25 score against the text (k1 = 1.2, b = 0.75,
    lengths in lexeme occurrences), the same for its article's headline (without length
    normalisation), their sum relative to the best candidate's, the share of the claim's own
    weight that the text covers (a long tweet quoting a short claim covers it all) and the same
    for its headline, pg_trgm's trigram similarity of the unaccented texts and the share of the
    claim's (and headline's) trigrams found in the text (claims/matching_text.py computes them
-   on the few hundred candidates, cheaper than calling pg_trgm row by row), and the numbers and
+   on the hundred candidates, cheaper than calling pg_trgm row by row), and the numbers and
    names (capitalised words) they share.
 3. **Score.** ``score = 1 / (1 + exp(-(b + w · evidence)))``. The weights ``WEIGHTS`` are
    fitted on the CLEF-2020 CheckThat! Task 2 training tweets (benchmarks/clef.py): first for
@@ -55,9 +61,12 @@ MAX_LIMIT = 50
 MAX_TEXT_LENGTH = 20_000
 SCORE_DIGITS = 3
 
-CANDIDATES = 300
-MAX_POSTINGS = 20_000
+CANDIDATES = 100
+DUPLICATE_CANDIDATES = 30
+MAX_POSTINGS = 2_000
 MAX_QUERY_TERMS = 32
+PAIR_TERMS = 3
+MAX_HELD = 20_000
 TRIGRAM_FLOOR = 0.3
 K1 = 1.2
 B = 0.75
@@ -102,6 +111,7 @@ def similar_claims(
     exclude_id: int | None = None,
     limit: int = DEFAULT_LIMIT,
     threshold: float = DEFAULT_THRESHOLD,
+    candidates: int = CANDIDATES,
 ) -> list[ClaimMatch]:
     """The live claims stating most probably what ``text`` states, with a score of at least
     ``threshold`` (0..1, see the module's docstring), best first, then by id; at most
@@ -111,7 +121,7 @@ def similar_claims(
         raise ValueError(f"threshold must be between {MIN_THRESHOLD} and 1, not {threshold!r}")
     if not 1 <= limit <= MAX_LIMIT:
         raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, not {limit!r}")
-    ranked = rank(text=text, exclude_id=exclude_id)
+    ranked = rank(text=text, exclude_id=exclude_id, candidates=candidates)
     scored = [(score, pk) for pk, score in ranked.items() if round(score, SCORE_DIGITS) >= threshold]
     scored.sort(key=lambda pair: (-round(pair[0], SCORE_DIGITS), pair[1]))
     scored = scored[:limit]
@@ -132,9 +142,10 @@ def similar_claims(
     ]
 
 
-def rank(*, text: str, exclude_id: int | None = None) -> dict[int, float]:
-    """Every candidate claim of ``text`` (stage 1) with its score in 0..1 (stages 2 and 3)."""
-    evidence = candidate_evidence(text=text, exclude_id=exclude_id)
+def rank(*, text: str, exclude_id: int | None = None, candidates: int = CANDIDATES) -> dict[int, float]:
+    """Every candidate claim of ``text`` (stage 1, at most ``candidates``) with its score in
+    0..1 (stages 2 and 3)."""
+    evidence = candidate_evidence(text=text, exclude_id=exclude_id, candidates=candidates)
     return {pk: score(features) for pk, features in evidence.items()}
 
 
@@ -158,14 +169,27 @@ FROM wanted LEFT JOIN counted USING (term) GROUP BY wanted.term
 
 TEXT_LEXEMES = "SELECT lexeme FROM unnest(to_tsvector('claimtrack', %s))"
 
-# Stage 1: one GIN index scan per lexeme, the claims summed by the weights of what they share.
+# Stage 1: one GIN index scan per query (a lexeme, or two lexemes at once), at most ``cap``
+# claims read from each, the claims summed by the weights of what they share.
 CANDIDATES_BY_TERMS = """
-SELECT claim.id, sum(wanted.weight) AS shared
-FROM unnest(%(queries)s::tsquery[], %(weights)s::float8[]) AS wanted(query, weight)
-JOIN claims_claim AS claim ON claim.search_vector @@ wanted.query
-WHERE claim.deleted_at IS NULL AND claim.id <> %(exclude)s
-GROUP BY claim.id
-ORDER BY shared DESC, claim.id
+SELECT hit.id, sum(wanted.weight) AS shared
+FROM unnest(%(queries)s::tsquery[], %(weights)s::float8[], %(caps)s::int[]) AS wanted(query, weight, cap)
+CROSS JOIN LATERAL (
+    SELECT claim.id FROM claims_claim AS claim
+    WHERE claim.search_vector @@ wanted.query AND claim.deleted_at IS NULL AND claim.id <> %(exclude)s
+    LIMIT wanted.cap
+) AS hit
+GROUP BY hit.id
+ORDER BY shared DESC, hit.id
+LIMIT %(limit)s
+"""
+
+# Stage 1 for a text of only lexemes held by more than MAX_HELD claims: its rarest, given as a
+# value so that the planner sees how common it is and reads the table until it has enough
+# (a few rows per hit) rather than building the index's bitmap of hundreds of thousands.
+CANDIDATES_BY_COMMON_TERM = """
+SELECT claim.id FROM claims_claim AS claim
+WHERE claim.search_vector @@ %(query)s::tsquery AND claim.deleted_at IS NULL AND claim.id <> %(exclude)s
 LIMIT %(limit)s
 """
 
@@ -207,8 +231,46 @@ def _tsquery(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def candidate_evidence(*, text: str, exclude_id: int | None = None) -> dict[int, dict[str, float]]:
-    """Stage 1 and 2: ``{claim id: {feature: value}}`` for the candidates of ``text``."""
+def stage_one(held: dict[str, int], weights: dict[str, float]) -> dict:
+    """The parameters of ``CANDIDATES_BY_TERMS``, reading at most ``MAX_POSTINGS`` claims (see
+    the module's docstring). ``common``: the text has only lexemes held by more than
+    ``MAX_HELD`` claims, its rarest read by ``CANDIDATES_BY_COMMON_TERM`` instead."""
+    order = sorted((term for term, count in held.items() if count), key=lambda term: (-weights[term], term))
+    readable = [term for term in order if held[term] <= MAX_HELD] or order[:1]
+    singles, rest, budget = [], [], MAX_POSTINGS // 2
+    for term in readable[:MAX_QUERY_TERMS]:
+        if held[term] <= budget:
+            singles.append((_tsquery(term), weights[term], held[term]))
+            budget -= held[term]
+        else:
+            rest.append(term)
+    if not singles and rest:
+        singles.append((_tsquery(rest[0]), weights[rest[0]], MAX_POSTINGS // 2))
+    # The claims holding the rarest two, three ... PAIR_TERMS of the others at once (a claim
+    # stating the same thing holds them all), then the rarest with each of the next ones. The
+    # index intersects from the rarest's postings, so the others may be common.
+    common = bool(order) and held[order[0]] > MAX_HELD
+    others = [term for term in order if term not in readable]
+    kept = (rest + others)[:PAIR_TERMS] if rest and not common else []
+    groups = [kept[:size] for size in range(len(kept), 1, -1)] + [[kept[0], other] for other in kept[2:]]
+    together = [
+        (" & ".join(_tsquery(term) for term in group), sum(weights[term] for term in group))
+        for group in groups
+    ]
+    queries = singles + [(query, weight, MAX_POSTINGS // 2 // len(together)) for query, weight in together]
+    return {
+        "queries": [query for query, _, _ in queries],
+        "weights": [weight for _, weight, _ in queries],
+        "caps": [cap for _, _, cap in queries],
+        "common": common,
+    }
+
+
+def candidate_evidence(
+    *, text: str, exclude_id: int | None = None, candidates: int = CANDIDATES
+) -> dict[int, dict[str, float]]:
+    """Stage 1 and 2: ``{claim id: {feature: value}}`` for the (at most ``candidates``)
+    candidates of ``text``, in stage 1's order."""
     cleaned = normalise(text)
     if not has_trigrams(cleaned):
         return {}
@@ -221,29 +283,26 @@ def candidate_evidence(*, text: str, exclude_id: int | None = None) -> dict[int,
         if total == 0:
             return {}
         weights = {term: idf(holding=held, total=total) for term, (held, _) in stats.items() if term and held}
-        searched = sorted(
-            (term for term, (held, _) in stats.items() if term and 0 < held <= MAX_POSTINGS),
-            key=lambda term: (-weights[term], term),
-        )[:MAX_QUERY_TERMS]
         exclude = -1 if exclude_id is None else exclude_id
+        plan = stage_one({term: held for term, (held, _) in stats.items() if term}, weights)
         ids: list[int] = []
-        if searched:
-            cursor.execute(
-                CANDIDATES_BY_TERMS,
-                {
-                    "queries": [_tsquery(term) for term in searched],
-                    "weights": [weights[term] for term in searched],
-                    "exclude": exclude,
-                    "limit": CANDIDATES,
-                },
-            )
+        if plan["common"]:
+            limit = min(candidates, plan["caps"][0])
+            common = {"query": plan["queries"][0], "exclude": exclude, "limit": limit}
+            cursor.execute(CANDIDATES_BY_COMMON_TERM, common)
+            ids = [pk for (pk,) in cursor.fetchall()]
+        elif plan["queries"]:
+            cursor.execute(CANDIDATES_BY_TERMS, {**plan, "exclude": exclude, "limit": candidates})
             ids = [pk for pk, _ in cursor.fetchall()]
         if not ids:
-            ids = _trigram_candidates(text=cleaned, exclude_id=exclude_id, alias=alias, cursor=cursor)
+            ids = _trigram_candidates(
+                text=cleaned, exclude_id=exclude_id, alias=alias, cursor=cursor, limit=candidates
+            )
         if not ids:
             return {}
         cursor.execute(CANDIDATE_FEATURES, {"text": cleaned, "ids": ids})
-        rows = cursor.fetchall()
+        position = {pk: index for index, pk in enumerate(ids)}
+        rows = sorted(cursor.fetchall(), key=lambda row: position[row[0]])
         claim_terms = {term for row in rows for term in (row[3] or []) + row[5]}
         stats.update(term_statistics(cursor, claim_terms - stats.keys()))
     for term, (held, _) in stats.items():
@@ -293,12 +352,12 @@ def _cover(lexemes, query_terms: set[str], weights: dict[str, float]) -> float:
     return sum(weights.get(term, 0.0) for term in set(lexemes) & query_terms) / whole if whole else 0.0
 
 
-def _trigram_candidates(*, text: str, exclude_id: int | None, alias: str, cursor) -> list[int]:
+def _trigram_candidates(*, text: str, exclude_id: int | None, alias: str, cursor, limit: int) -> list[int]:
     cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(TRIGRAM_FLOOR)])
     queryset = matching_queryset(text=text, threshold=TRIGRAM_FLOOR)
     if exclude_id is not None:
         queryset = queryset.exclude(pk=exclude_id)
-    return list(queryset.using(alias).values_list("pk", flat=True)[:CANDIDATES])
+    return list(queryset.using(alias).values_list("pk", flat=True)[:limit])
 
 
 def matching_queryset(*, text: str, threshold: float) -> QuerySet[Claim]:
@@ -345,7 +404,13 @@ def scored_claims(*, text: str, claim_ids: set[int]) -> list[ClaimMatch]:
 
 def likely_duplicates(*, claim: Claim, limit: int = DEFAULT_LIMIT) -> list[ClaimMatch]:
     """Other live claims, in any article, that very probably state the same thing as ``claim``
-    (score of at least ``DUPLICATE_THRESHOLD``)."""
+    (score of at least ``DUPLICATE_THRESHOLD``). Only stage 1's best ``DUPLICATE_CANDIDATES`` are
+    scored: a claim stating the same thing shares the statement's rarest words, so it is among
+    them."""
     return similar_claims(
-        text=claim.statement, exclude_id=claim.pk, limit=limit, threshold=DUPLICATE_THRESHOLD
+        text=claim.statement,
+        exclude_id=claim.pk,
+        limit=limit,
+        threshold=DUPLICATE_THRESHOLD,
+        candidates=DUPLICATE_CANDIDATES,
     )

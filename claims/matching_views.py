@@ -2,7 +2,6 @@
 and the likely duplicates listed in the answer to creating a claim (claims/matching.py)."""
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
@@ -21,10 +20,10 @@ from config.permissions import ReadersMay
 from config.schema import ErrorSerializer
 
 HOW_SCORED = (
-    " Every claim sharing a meaningful word with the text is a candidate (words weighted by how "
+    " The claims sharing the text's rarest meaningful words are the candidates (words weighted by how "
     "rare they are among the claims; links, handles' @ and hashtags' #, and a tweet's "
     '"— Name (@handle) date" trailer are left out; accents and case do not count). The best '
-    "few hundred are scored from 0 to 1: an estimate of the probability that the claim is the "
+    "hundred are scored from 0 to 1: an estimate of the probability that the claim is the "
     "one the text states, combining the rare words they share (BM25), trigram similarity, shared "
     "numbers and names, and the claim's article headline. The default `min_score` 0 returns the "
     "ranking. Claims in the trash are never returned."
@@ -48,12 +47,12 @@ class ClaimMatchingMixin:
     # Set per action (see config.schema.AutoSchema._error_codes); declared so @action may set it.
     error_codes = None
 
-    def read_response(self, instance, status_code=status.HTTP_200_OK, headers=None):
-        response = super().read_response(instance, status_code, headers)
-        if self.action == "create":
-            # Part of the answer, so an Idempotency-Key replay returns the list first given.
-            duplicates = matching.likely_duplicates(claim=instance)
-            response.data["likely_duplicates"] = ClaimMatchSerializer(duplicates, many=True).data
+    def created_response(self, instance):
+        """The created claim with its ``likely_duplicates`` (``ClaimCreatedSerializer``): part of
+        the answer, so an Idempotency-Key replay returns the list first given."""
+        response = super().created_response(instance)
+        duplicates = matching.likely_duplicates(claim=instance)
+        response.data["likely_duplicates"] = ClaimMatchSerializer(duplicates, many=True).data
         return response
 
     def similar_panels(self, *, request, response) -> list[dict]:

@@ -88,6 +88,12 @@ class ServiceModelViewSet(
         data = dict(serializer.validated_data)
         data.pop("version", None)  # a new record has no version to be based on
         instance = self.perform_service_create(data)
+        return self.created_response(instance)
+
+    def created_response(self, instance) -> Response:
+        """The answer to a create (inside ``@idempotent``, so a replay returns it as first given):
+        the record as read back, 201 with its ``Location``. A viewset whose create answers more
+        than the record overrides it."""
         location = self.reverse_action("detail", args=[instance.pk])
         return self.read_response(instance, status.HTTP_201_CREATED, headers={"Location": location})
 

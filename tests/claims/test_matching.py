@@ -513,12 +513,16 @@ def test_the_trigram_count_filter_loses_no_match():
     assert found == {same.pk: 1.0, edge.pk: 0.5}
 
 
-def test_candidates_are_found_through_the_search_index():
-    """Stage 1 is one GIN scan per lexeme of the text: the plan must read claim_search_gin and
-    never the trigram index (at a million claims that costs seconds for a sentence)."""
+def test_candidates_are_found_through_the_search_index(monkeypatch):
+    """Stage 1 is one GIN scan per rare lexeme or pair of lexemes: the plan must read
+    claim_search_gin and never the trigram index (at a million claims that costs seconds for a
+    sentence)."""
     for statement in (EMBASSY, EMBASSY_REWORDED, UNRELATED):
         claim(statement)
-    params = {"queries": ["'embassi'", "'rocket'"], "weights": [2.0, 1.0], "exclude": -1, "limit": 300}
+    monkeypatch.setattr(matching, "MAX_POSTINGS", 4)
+    held = {"embassi": 1, "rocket": 3, "baghdad": 3}
+    params = {**matching.stage_one(held, dict.fromkeys(held, 1.0)), "exclude": -1, "limit": 300}
+    assert params["queries"] == ["'embassi'", "'baghdad' & 'rocket'"]
     plan = _explain(matching.CANDIDATES_BY_TERMS, params)
     assert "Bitmap Index Scan on claim_search_gin" in plan, plan
     assert "claim_statement_trgm" not in plan, plan
@@ -542,6 +546,85 @@ def test_rare_words_weigh_more_than_common_ones():
     common = claim("Officials said rockets struck.")
     found = matching.rank(text="hovercraft rockets")
     assert found[rare.pk] > found[common.pk]
+
+
+def test_stage_one_reads_the_rarest_words_within_the_budget(monkeypatch):
+    monkeypatch.setattr(matching, "MAX_POSTINGS", 10)
+    monkeypatch.setattr(matching, "MAX_HELD", 60)
+    held = {"hovercraft": 1, "tigri": 2, "patrol": 2, "said": 40, "report": 30, "the": 90, "unknown": 0}
+    weights = {term: 10.0 - count / 10 for term, count in held.items()}
+    plan = matching.stage_one(held, weights)
+    # Rarest first, each read whole, within half the budget (5 claims); then the claims holding
+    # the rarest three of the others at once, the rarest two, the rarest with the third, up to
+    # the other half. "the" (held by more than MAX_HELD) is never read alone, only with "report".
+    assert plan == {
+        "queries": [
+            "'hovercraft'",
+            "'patrol'",
+            "'tigri'",
+            "'report' & 'said' & 'the'",
+            "'report' & 'said'",
+            "'report' & 'the'",
+        ],
+        "weights": [
+            weights["hovercraft"],
+            weights["patrol"],
+            weights["tigri"],
+            weights["report"] + weights["said"] + weights["the"],
+            weights["report"] + weights["said"],
+            weights["report"] + weights["the"],
+        ],
+        "caps": [1, 2, 2, 1, 1, 1],
+        "common": False,
+    }
+
+
+def test_stage_one_of_only_common_words_reads_a_bounded_number(monkeypatch):
+    monkeypatch.setattr(matching, "MAX_POSTINGS", 12)
+    monkeypatch.setattr(matching, "MAX_HELD", 80)
+    held = {"minist": 50, "said": 90, "report": 60, "offici": 70}
+    weights = {term: 1.0 / count for term, count in held.items()}
+    plan = matching.stage_one(held, weights)
+    # The rarest up to half the budget, then the claims holding the rarest three and two at once,
+    # and the rarest with the third, up to the other half.
+    assert plan["queries"] == [
+        "'minist'",
+        "'minist' & 'report' & 'offici'",
+        "'minist' & 'report'",
+        "'minist' & 'offici'",
+    ]
+    assert plan["caps"] == [6, 2, 2, 2]
+    # A text of only words held by more than MAX_HELD: its rarest, up to half the budget.
+    alone = matching.stage_one({"said": 90, "the": 95}, {"said": 0.2, "the": 0.1})
+    assert (alone["queries"], alone["caps"], alone["common"]) == (["'said'"], [6], True)
+    assert not plan["common"]
+    assert matching.stage_one({"unknown": 0}, {})["queries"] == []
+
+
+def test_a_text_of_only_common_words_finds_claims_holding_them_together(monkeypatch):
+    """The case that once fell back to the trigram scan (seconds at a million claims): every
+    word held by more claims than the budget. The claims holding the two rarest words at once
+    come first, and no more claims are read than the budget."""
+    both = claim("The ministry report was false.")
+    for n in range(6):
+        claim(f"The ministry said number {n}.")
+        claim(f"A report said number {n}.")
+    monkeypatch.setattr(matching, "MAX_POSTINGS", 4)
+    found = matching.candidate_evidence(text="ministry report")
+    # The rarest word's first 2 claims and those holding both words (2 at most).
+    assert next(iter(found)) == both.pk
+    assert 1 < len(found) <= 2 + 2, found
+
+
+def test_a_text_of_only_very_common_words_reads_its_rarest_up_to_the_budget(monkeypatch):
+    ministry = [claim(f"The ministry said number {n}.") for n in range(6)]
+    for n in range(8):
+        claim(f"A report said number {n}.")
+    monkeypatch.setattr(matching, "MAX_POSTINGS", 8)
+    monkeypatch.setattr(matching, "MAX_HELD", 5)
+    found = matching.candidate_evidence(text="ministry report")
+    assert len(found) == 4
+    assert set(found) <= {c.pk for c in ministry}
 
 
 def test_scores_are_between_0_and_1(researcher_client):
