@@ -11,8 +11,8 @@ the same columns, read as attributes.
 ``ClaimSerializer`` stays the contract: drf-spectacular reads it for the OpenAPI schema, and
 ``tests/claims/test_rendering.py`` checks, over a varied set of claims, that DRF rendering
 through it gives exactly what this module gives. A field added to the API is added there and
-here (a column below and its key in ``_claim`` or ``_citation``); the test fails until both
-agree.
+here (its column in ``CLAIM_COLUMNS`` or ``CITATION_COLUMNS`` and in ``CLAIMS_SQL``, its key in
+``_claim`` or ``_citation``); the test fails until both agree.
 
 Why not the serializer itself: DRF renders field by field through about thirty field objects
 per claim, from model instances of the claim, its article, creator and each citation, source,
