@@ -34,6 +34,7 @@ import html
 import json
 import re
 from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -87,7 +88,8 @@ def urlize(value, autoescape=True):
 @functools.cache
 def browsable_engine() -> DjangoTemplates:
     """The project's template settings, with this module's ``urlize`` over Django's."""
-    params = next(dict(t) for t in settings.TEMPLATES if t["BACKEND"].endswith("DjangoTemplates"))
+    templates: list[dict[str, Any]] = settings.TEMPLATES
+    params = next(dict(t) for t in templates if t["BACKEND"].endswith("DjangoTemplates"))
     del params["BACKEND"]
     options = dict(params.get("OPTIONS", {}))
     options["builtins"] = [*options.get("builtins", []), __name__]

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('claims', '0008_quote_end_generated'),
-        ('claims', '0008_triggers_from_files'),
+        ("claims", "0008_quote_end_generated"),
+        ("claims", "0008_triggers_from_files"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sources', '0005_publisher_name_trigram'),
-        ('sources', '0005_triggers_from_files'),
+        ("sources", "0005_publisher_name_trigram"),
+        ("sources", "0005_triggers_from_files"),
     ]
 
-    operations = [
-    ]
+    operations = []
