@@ -53,6 +53,7 @@ from django.contrib.auth.models import User
 from django.db import DataError, IntegrityError, transaction
 from rest_framework import serializers
 
+from claims import policies
 from claims import services as claim_services
 from claims.anchoring import anchor_quote
 from claims.import_serializers import (
@@ -237,6 +238,7 @@ class Importer:
     """Validate a document into a plan of rows, then apply the plan through the services."""
 
     def __init__(self, *, user: User | None) -> None:
+        policies.require_may_import(user)  # before anything is read or written
         self.user = user
         self.problems: list[Problem] = []
         self.rows: dict[str, list[Row]] = {section: [] for section in SECTIONS}

@@ -7,7 +7,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
-from claims import selectors, services
+from claims import policies, selectors, services
 from claims.export_views import ClaimExportsMixin
 from claims.filters import ArticleFilter, CitationFilter, ClaimFilter
 from claims.history import claim_as_of, claim_history, parse_as_of
@@ -34,7 +34,6 @@ from config.concurrency import etag_for, expected_version
 from config.idempotency import idempotent
 from config.pagination import KeysetPagination, PageNumberPagination
 from config.permissions import ReviewersOnly
-from config.roles import is_researcher
 from config.schema import ErrorSerializer
 from config.viewsets import ServiceModelViewSet
 
@@ -313,7 +312,7 @@ class ClaimViewSet(ClaimSameAsMixin, ClaimMatchingMixin, ClaimExportsMixin, Serv
             return self.similar_panels(request=request, response=response)
         if self.action != "retrieve" or response.status_code != 200 or "as_of" in request.query_params:
             return []
-        if not is_researcher(request.user):
+        if not policies.can_add_citation(request.user):
             return []
         claim = getattr(getattr(response.data, "serializer", None), "instance", None) or self.get_object()
         blank = CitationWriteSerializer(context=self.get_serializer_context())

@@ -13,10 +13,9 @@ from config.trash import (
     move_to_trash,
     require_in_trash,
     require_not_in_trash,
-    require_reviewer,
-    require_superuser,
     take_out_of_trash,
 )
+from sources import policies
 from sources.countries import COUNTRY_HELP, country_code
 from sources.identity import name_key
 from sources.models import Publisher, Source, SourceReliance
@@ -259,7 +258,7 @@ def _dependent_ids(links: QuerySet[SourceReliance]) -> list[int]:
 def source_delete(*, source: Source, actor: User, expected_version: int | None = None) -> None:
     """Move a source to the trash. A source still cited by a claim that is not in the
     trash, or relied on by a source that is not, cannot be moved (409 listing them)."""
-    require_reviewer(actor, "delete sources")
+    policies.require_may_delete_source(actor)
     source = Source.objects.select_for_update().get(pk=source.pk)
     check_version(source, expected_version)
     require_not_in_trash(source, "source")
@@ -283,7 +282,7 @@ def source_delete(*, source: Source, actor: User, expected_version: int | None =
 def source_restore(*, source: Source, actor: User) -> Source:
     """Bring a source back from the trash. Refused while a source it relies on is still in
     the trash (restore that one first), so no live source ever rests on a trashed one."""
-    require_reviewer(actor, "restore sources")
+    policies.require_may_restore_source(actor)
     source = Source.objects.select_for_update().get(pk=source.pk)
     require_in_trash(source, "source")
     require_live_sources(source.reliance_links.values_list("relies_on_id", flat=True), field="relies_on")
@@ -296,7 +295,7 @@ def source_purge(*, source: Source, actor: User) -> None:
     """Delete a trashed source for good (superusers). Refused while a claim in the trash
     still cites it or a trashed source relies on it: purge those first. Its history events
     stay."""
-    require_superuser(actor, "purge records")
+    policies.require_may_purge_source(actor)
     source = Source.objects.select_for_update().get(pk=source.pk)
     require_in_trash(source, "source")
     claim_ids = _citing_claim_ids(source.citations.all())

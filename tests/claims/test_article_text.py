@@ -10,6 +10,7 @@ from claims.anchoring import normalise_stored_bodies, normalise_text, normalised
 from claims.history import HistoryKind, claim_history
 from claims.models import Article, ArticleEvent, Claim, ClaimEvent, Status
 from config.errors import Conflict
+from config.policies import SYSTEM
 from tests.factories import ArticleFactory, ClaimFactory
 from tests.helpers import assert_error, if_match
 
@@ -35,8 +36,8 @@ def counts(article: Article) -> dict:
 
 
 def article_with_claim(*, status: str = Status.UNVERIFIED, body: str = LINES) -> tuple[Article, Claim]:
-    article = services.article_create(created_by=None, title="Report", body=body)
-    claim = services.claim_create(article=article, statement="Rockets hit.", quote=QUOTE, created_by=None)
+    article = services.article_create(created_by=SYSTEM, title="Report", body=body)
+    claim = services.claim_create(article=article, statement="Rockets hit.", quote=QUOTE, created_by=SYSTEM)
     if status != Status.UNVERIFIED:
         Claim.objects.filter(pk=claim.pk).update(status=status)
         claim.refresh_from_db()
@@ -87,7 +88,7 @@ def test_api_create_stores_newlines(researcher_client):
 
 
 def test_quote_sent_with_crlf_matches_the_normalised_body(researcher_client):
-    article = services.article_create(created_by=None, title="Report", body=LINES)
+    article = services.article_create(created_by=SYSTEM, title="Report", body=LINES)
     quote = "Rockets hit the base.\n\nOfficials"
     response = researcher_client.post(
         reverse("claim-list"),
@@ -177,9 +178,9 @@ def test_body_edit_moving_a_verdict_records_a_reanchoring():
 
 def test_claim_edit_of_offsets_is_still_an_edit():
     body = "hit the base. Later it hit the base again."
-    article = services.article_create(created_by=None, title="Twice", body=body)
+    article = services.article_create(created_by=SYSTEM, title="Twice", body=body)
     claim = services.claim_create(
-        article=article, statement="Hit.", quote="hit the base", quote_start=0, created_by=None
+        article=article, statement="Hit.", quote="hit the base", quote_start=0, created_by=SYSTEM
     )
     services.claim_update(claim=claim, data={"quote_start": body.rindex("hit the base")})
     assert claim_history(claim=claim)[0].kind == HistoryKind.CLAIM_CHANGED

@@ -5,6 +5,7 @@ import pytest
 from claims import services
 from claims.models import Article, Citation, Claim, Status, StatusChange
 from config.errors import Conflict, Forbidden, InvalidInput
+from config.policies import SYSTEM
 from tests.factories import (
     ARTICLE_BODY,
     ArticleFactory,
@@ -59,7 +60,7 @@ def test_claim_create_checks_given_offsets(researcher):
     assert claim.quote_start == START
     with pytest.raises(InvalidInput) as caught:
         services.claim_create(
-            article=article, statement="S.", quote=QUOTE, quote_start=START + 1, created_by=None
+            article=article, statement="S.", quote=QUOTE, quote_start=START + 1, created_by=SYSTEM
         )
     assert "quote_start" in caught.value.errors
     assert Claim.objects.count() == 1

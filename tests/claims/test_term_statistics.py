@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from claims import matching, services
 from claims.matching import rebuild_term_statistics, term_statistics
 from claims.models import ClaimTerm, ClaimTermDelta
+from config.policies import SYSTEM
 from tests.claims.test_races import race
 from tests.factories import ArticleFactory, ClaimFactory
 
@@ -87,7 +88,7 @@ def test_statistics_follow_bulk_writes_and_ignore_unrelated_updates():
     services.claims_create_bulk(
         article=article,
         claims=[{"statement": f"Claim number {n} about rockets.", "quote": quote} for n in range(5)],
-        created_by=None,
+        created_by=SYSTEM,
     )
     assert kept()["rocket"] == (5, 5)
     assert kept() == recounted()
@@ -131,7 +132,7 @@ def test_writers_at_once_neither_deadlock_nor_lose_counts():
             made = services.claims_create_bulk(
                 article=article,
                 claims=[{"statement": f"{word} {n}", "quote": quote} for n, word in enumerate(order)],
-                created_by=None,
+                created_by=SYSTEM,
             )
             barrier.wait(timeout=10)
             for claim in made:

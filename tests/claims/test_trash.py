@@ -6,6 +6,7 @@ from django.urls import reverse
 from claims import services
 from claims.models import Article, Citation, CitationEvent, Claim, ClaimEvent, Status, StatusChange
 from config.errors import Conflict, Forbidden
+from config.policies import SYSTEM
 from tests.factories import ArticleFactory, CitationFactory, ClaimFactory, SourceFactory
 from tests.helpers import assert_error, error_fields, if_match
 
@@ -158,7 +159,7 @@ def test_citation_add_service_refuses_trashed_claim(reviewer):
     claim = trashed_claim(reviewer)
     with pytest.raises(Conflict) as caught:
         services.citation_add(
-            claim=claim, source=SourceFactory(), role="evidence", stance="supports", added_by=None
+            claim=claim, source=SourceFactory(), role="evidence", stance="supports", added_by=SYSTEM
         )
     assert caught.value.code == "in_trash"
     assert not Citation.objects.exists()
@@ -279,7 +280,7 @@ def test_claim_services_refuse_an_article_in_trash(reviewer):
             article=article,
             statement="S.",
             quote="almost certainly conducted by a militia group",
-            created_by=None,
+            created_by=SYSTEM,
         )
     assert caught.value.code == "in_trash"
     claim = ClaimFactory()
