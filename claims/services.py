@@ -48,7 +48,7 @@ def _check_article_url(url: str, *, exclude_id: int | None = None) -> None:
 def article_create(*, created_by: User | SystemActor, **fields: Any) -> Article:
     """Article URLs are stored normalised and unique when present; the body is stored with
     ``\n`` line endings (``normalise_text``), and claims' offsets count that stored body.
-    ``created_by`` must be a researcher or a reviewer."""
+    ``created_by`` must be one ``policies.can_create_article`` allows."""
     policies.require_may_create_article(created_by)
     fields["url"] = _normal_url(fields.get("url", ""))
     fields["body"] = normalise_text(fields.get("body", ""))
@@ -191,7 +191,7 @@ def claim_create(
     claim_date: datetime.date | None = None,
 ) -> Claim:
     """The quote must stand in the article body: offsets are computed when not given and
-    checked when given. ``created_by`` must be a researcher or a reviewer."""
+    checked when given. ``created_by`` must be one ``policies.can_create_claim`` allows."""
     policies.require_may_create_claim(created_by)
     article = _lock_live_article(article)
     quote = normalise_text(quote)
@@ -453,7 +453,7 @@ def citation_add(
     note: str = "",
 ) -> Citation:
     """One citation per claim, source and role; neither the claim nor the source may be in
-    the trash. ``added_by`` must be a researcher or a reviewer."""
+    the trash. ``added_by`` must be one ``policies.can_add_citation`` allows."""
     policies.require_may_add_citation(added_by)
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     if claim.deleted_at is not None:

@@ -383,10 +383,11 @@ def test_admin_history_page_query_count(reviewer_admin, researcher, django_asser
     for _ in range(size):
         CitationFactory(claim=claim)
     walk(claim, researcher, size)
-    # Session, user, the claim, the user's permissions (two), then the claim's events, its
+    # Session, user, the user's groups (read once by the policy), the claim, Django's
+    # permissions (two: the auth app's admin in the side bar), then the claim's events, its
     # citations' events, its status changes, its same-claim links' events and the usernames;
     # then the titles of the article and the sources named in the entries.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = admin_history(reviewer_admin, claim)
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == 1 + 2 * size
