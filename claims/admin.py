@@ -482,7 +482,9 @@ class ArticleAdmin(TrashModelAdmin):
         return services.article_create(created_by=request.user, **fields)
 
     def service_update(self, request, obj, form):
-        return services.article_update(article=obj, data=self.changed_values(form, services.ARTICLE_FIELDS))
+        return services.article_update(
+            article=obj, data=self.changed_values(form, services.ARTICLE_FIELDS), actor=request.user
+        )
 
     def service_delete(self, request, obj):
         services.article_delete(article=obj, actor=request.user)
@@ -661,7 +663,9 @@ class ClaimAdmin(ConfirmedEquivalentsAdminMixin, TrashModelAdmin):
         )
 
     def service_update(self, request, obj, form):
-        return services.claim_update(claim=obj, data=self.changed_values(form, services.CLAIM_FIELDS))
+        return services.claim_update(
+            claim=obj, data=self.changed_values(form, services.CLAIM_FIELDS), actor=request.user
+        )
 
     def service_delete(self, request, obj):
         services.claim_delete(claim=obj, actor=request.user)
@@ -694,9 +698,9 @@ class ClaimAdmin(ConfirmedEquivalentsAdminMixin, TrashModelAdmin):
         editable = ("source", *services.CITATION_EDITABLE)
         for citation, changed in formset.changed_objects:
             data = {name: getattr(citation, name) for name in changed if name in editable}
-            services.citation_update(citation=citation, data=data)
+            services.citation_update(citation=citation, data=data, actor=request.user)
         for citation in formset.deleted_objects:
-            services.citation_delete(citation=citation)
+            services.citation_delete(citation=citation, actor=request.user)
 
     # The workflow -----------------------------------------------------------------------
 

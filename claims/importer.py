@@ -995,17 +995,17 @@ class Importer:
         for row in self.rows["publishers"]:
             self._apply_row(
                 row,
-                lambda row=row: source_services.publisher_create(**row.data),
+                lambda row=row: source_services.publisher_create(actor=self.user, **row.data),
                 lambda row=row: source_services.publisher_update(
-                    publisher=row.existing, data=dict(row.changes)
+                    publisher=row.existing, data=dict(row.changes), actor=self.user
                 ),
             )
         for row in self.rows["sources"]:
             self._apply_row(
                 row,
-                lambda row=row: source_services.source_create(**self._resolved(row.data)),
+                lambda row=row: source_services.source_create(actor=self.user, **self._resolved(row.data)),
                 lambda row=row: source_services.source_update(
-                    source=row.existing, data=self._resolved(row.changes)
+                    source=row.existing, data=self._resolved(row.changes), actor=self.user
                 ),
             )
         for row in self.rows["articles"]:
@@ -1015,7 +1015,7 @@ class Importer:
                     created_by=self.user, **self._resolved(row.data)
                 ),
                 lambda row=row: claim_services.article_update(
-                    article=row.existing, data=self._resolved(row.changes)
+                    article=row.existing, data=self._resolved(row.changes), actor=self.user
                 ),
             )
         # New claims and citations go through the services' bulk paths (same rules, few queries).
@@ -1028,7 +1028,7 @@ class Importer:
                 row,
                 lambda: None,
                 lambda row=row: claim_services.claim_update(
-                    claim=row.existing, data=self._resolved(row.changes)
+                    claim=row.existing, data=self._resolved(row.changes), actor=self.user
                 ),
             )
         for rows in new_claims.values():
@@ -1053,7 +1053,9 @@ class Importer:
             self._apply_row(
                 row,
                 lambda: None,
-                lambda row=row: claim_services.citation_update(citation=row.existing, data=dict(row.changes)),
+                lambda row=row: claim_services.citation_update(
+                    citation=row.existing, data=dict(row.changes), actor=self.user
+                ),
             )
 
     def result(self, *, dry_run: bool) -> dict[str, Any]:

@@ -48,6 +48,10 @@ def require_may_create_article(actor: Actor) -> None:
     refuse_unless(can_create_article(actor), only=RESEARCHERS_AND_REVIEWERS, action="record articles")
 
 
+def require_may_edit_article(actor: Actor) -> None:
+    refuse_unless(can_edit_article(actor), only=RESEARCHERS_AND_REVIEWERS, action="edit articles")
+
+
 def require_may_delete_article(actor: Actor) -> None:
     refuse_unless(can_delete_article(actor), only=REVIEWERS, action="delete articles")
 
@@ -91,6 +95,10 @@ def can_purge_claim(user: Actor) -> bool:
 
 def require_may_create_claim(actor: Actor) -> None:
     refuse_unless(can_create_claim(actor), only=RESEARCHERS_AND_REVIEWERS, action="record claims")
+
+
+def require_may_edit_claim(actor: Actor) -> None:
+    refuse_unless(can_edit_claim(actor), only=RESEARCHERS_AND_REVIEWERS, action="edit claims")
 
 
 def require_may_delete_claim(actor: Actor) -> None:
@@ -151,6 +159,14 @@ def can_remove_citation(user: Actor) -> bool:
 
 def require_may_add_citation(actor: Actor) -> None:
     refuse_unless(can_add_citation(actor), only=RESEARCHERS_AND_REVIEWERS, action="cite sources")
+
+
+def require_may_edit_citation(actor: Actor) -> None:
+    refuse_unless(can_edit_citation(actor), only=RESEARCHERS_AND_REVIEWERS, action="edit citations")
+
+
+def require_may_remove_citation(actor: Actor) -> None:
+    refuse_unless(can_remove_citation(actor), only=REVIEWERS, action="remove citations")
 
 
 # The status history -----------------------------------------------------------------

@@ -59,7 +59,9 @@ def article_create(*, created_by: User | SystemActor, **fields: Any) -> Article:
 
 
 @transaction.atomic
-def article_update(*, article: Article, data: dict[str, Any], expected_version: int | None = None) -> Article:
+def article_update(
+    *, article: Article, data: dict[str, Any], actor: User | SystemActor, expected_version: int | None = None
+) -> Article:
     """An edit of the body keeps every claim anchored: a quote still at its offset stays,
     a quote that now occurs once elsewhere moves, and an edit that loses a quote (or makes
     it ambiguous) is refused with the claims it would break.
@@ -68,7 +70,9 @@ def article_update(*, article: Article, data: dict[str, Any], expected_version: 
     text with other line endings changes nothing; an edit that changes no field writes
     nothing at all (no version raised, no history row, no claim touched). A claim whose
     quote moves, verdict or not, is re-anchored and its history records it as a
-    re-anchoring (``HistoryKind.CLAIM_REANCHORED``) with the old and new offsets."""
+    re-anchoring (``HistoryKind.CLAIM_REANCHORED``) with the old and new offsets.
+    ``actor`` must be one ``policies.can_edit_article`` allows."""
+    policies.require_may_edit_article(actor)
     article = Article.objects.select_for_update().get(pk=article.pk)
     check_version(article, expected_version)
     data = {field: data[field] for field in ARTICLE_FIELDS if field in data}
@@ -256,9 +260,13 @@ def claims_create_bulk(
 
 
 @transaction.atomic
-def claim_update(*, claim: Claim, data: dict[str, Any], expected_version: int | None = None) -> Claim:
+def claim_update(
+    *, claim: Claim, data: dict[str, Any], actor: User | SystemActor, expected_version: int | None = None
+) -> Claim:
     """A claim with a verdict is frozen: reopen it before changing what was judged.
-    A new quote, new offsets or a new article are anchored again."""
+    A new quote, new offsets or a new article are anchored again. ``actor`` must be one
+    ``policies.can_edit_claim`` allows."""
+    policies.require_may_edit_claim(actor)
     claim = Claim.objects.select_for_update().select_related("article").get(pk=claim.pk)
     check_version(claim, expected_version)
     changes = {field: data[field] for field in CLAIM_FIELDS if field in data}
@@ -530,9 +538,15 @@ def citations_add_bulk(
 
 @transaction.atomic
 def citation_update(
-    *, citation: Citation, data: dict[str, Any], expected_version: int | None = None
+    *,
+    citation: Citation,
+    data: dict[str, Any],
+    actor: User | SystemActor,
+    expected_version: int | None = None,
 ) -> Citation:
-    """The claim and source of a citation are fixed; role, stance and text may change."""
+    """The claim and source of a citation are fixed; role, stance and text may change.
+    ``actor`` must be one ``policies.can_edit_citation`` allows."""
+    policies.require_may_edit_citation(actor)
     claim = Claim.objects.select_for_update().get(pk=citation.claim_id)
     citation = Citation.objects.select_for_update().get(pk=citation.pk)
     check_version(citation, expected_version)
@@ -555,7 +569,9 @@ def citation_update(
 
 
 @transaction.atomic
-def citation_delete(*, citation: Citation, expected_version: int | None = None) -> None:
+def citation_delete(*, citation: Citation, actor: User, expected_version: int | None = None) -> None:
+    """``actor`` must be one ``policies.can_remove_citation`` allows."""
+    policies.require_may_remove_citation(actor)
     claim = Claim.objects.select_for_update().get(pk=citation.claim_id)
     citation = Citation.objects.select_for_update().get(pk=citation.pk)
     check_version(citation, expected_version)

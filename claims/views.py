@@ -123,7 +123,9 @@ class ArticleViewSet(ServiceModelViewSet):
         return services.article_create(created_by=self.request.user, **data)
 
     def perform_service_update(self, instance, data, *, expected_version):
-        return services.article_update(article=instance, data=data, expected_version=expected_version)
+        return services.article_update(
+            article=instance, data=data, actor=self.request.user, expected_version=expected_version
+        )
 
     def perform_service_delete(self, instance, *, expected_version):
         services.article_delete(article=instance, actor=self.request.user, expected_version=expected_version)
@@ -234,7 +236,9 @@ class ClaimViewSet(ClaimSameAsMixin, ClaimMatchingMixin, ClaimExportsMixin, Serv
         return services.claim_create(created_by=self.request.user, **data)
 
     def perform_service_update(self, instance, data, *, expected_version):
-        return services.claim_update(claim=instance, data=data, expected_version=expected_version)
+        return services.claim_update(
+            claim=instance, data=data, actor=self.request.user, expected_version=expected_version
+        )
 
     def perform_service_delete(self, instance, *, expected_version):
         services.claim_delete(claim=instance, actor=self.request.user, expected_version=expected_version)
@@ -414,7 +418,11 @@ class CitationViewSet(ServiceModelViewSet):
         return services.citation_add(added_by=self.request.user, **data)
 
     def perform_service_update(self, instance, data, *, expected_version):
-        return services.citation_update(citation=instance, data=data, expected_version=expected_version)
+        return services.citation_update(
+            citation=instance, data=data, actor=self.request.user, expected_version=expected_version
+        )
 
     def perform_service_delete(self, instance, *, expected_version):
-        services.citation_delete(citation=instance, expected_version=expected_version)
+        services.citation_delete(
+            citation=instance, actor=self.request.user, expected_version=expected_version
+        )

@@ -305,16 +305,16 @@ class PublisherAdmin(ServiceModelAdmin):
 
     def service_create(self, request, form):
         return services.publisher_create(
-            **{name: form.cleaned_data[name] for name in services.PUBLISHER_FIELDS}
+            actor=request.user, **{name: form.cleaned_data[name] for name in services.PUBLISHER_FIELDS}
         )
 
     def service_update(self, request, obj, form):
         return services.publisher_update(
-            publisher=obj, data=self.changed_values(form, services.PUBLISHER_FIELDS)
+            publisher=obj, data=self.changed_values(form, services.PUBLISHER_FIELDS), actor=request.user
         )
 
     def service_delete(self, request, obj):
-        services.publisher_delete(publisher=obj)
+        services.publisher_delete(publisher=obj, actor=request.user)
 
 
 @admin.register(Source)
@@ -342,11 +342,11 @@ class SourceAdmin(TrashModelAdmin):
 
     def service_create(self, request, form):
         fields = {name: form.cleaned_data[name] for name in services.SOURCE_FIELDS}
-        return services.source_create(relies_on=form.cleaned_data["relies_on"], **fields)
+        return services.source_create(actor=request.user, relies_on=form.cleaned_data["relies_on"], **fields)
 
     def service_update(self, request, obj, form):
         data = self.changed_values(form, (*services.SOURCE_FIELDS, "relies_on"))
-        return services.source_update(source=obj, data=data)
+        return services.source_update(source=obj, data=data, actor=request.user)
 
     def service_delete(self, request, obj):
         services.source_delete(source=obj, actor=request.user)

@@ -2,7 +2,16 @@
 is allowed), ``require_may_…`` for the services (they refuse with a 403). The shared rules,
 and why Django's model permissions are not consulted: ``config/policies.py``."""
 
-from config.policies import REVIEWERS, SUPERUSERS, Actor, can_purge, may_record, may_remove, refuse_unless
+from config.policies import (
+    RESEARCHERS_AND_REVIEWERS,
+    REVIEWERS,
+    SUPERUSERS,
+    Actor,
+    can_purge,
+    may_record,
+    may_remove,
+    refuse_unless,
+)
 
 
 def can_create_publisher(user: Actor) -> bool:
@@ -43,6 +52,26 @@ def can_restore_source(user: Actor) -> bool:
 def can_purge_source(user: Actor) -> bool:
     """Deleting a source in the trash for good is for superusers."""
     return can_purge(user)
+
+
+def require_may_create_publisher(actor: Actor) -> None:
+    refuse_unless(can_create_publisher(actor), only=RESEARCHERS_AND_REVIEWERS, action="record publishers")
+
+
+def require_may_edit_publisher(actor: Actor) -> None:
+    refuse_unless(can_edit_publisher(actor), only=RESEARCHERS_AND_REVIEWERS, action="edit publishers")
+
+
+def require_may_delete_publisher(actor: Actor) -> None:
+    refuse_unless(can_delete_publisher(actor), only=REVIEWERS, action="delete publishers")
+
+
+def require_may_create_source(actor: Actor) -> None:
+    refuse_unless(can_create_source(actor), only=RESEARCHERS_AND_REVIEWERS, action="record sources")
+
+
+def require_may_edit_source(actor: Actor) -> None:
+    refuse_unless(can_edit_source(actor), only=RESEARCHERS_AND_REVIEWERS, action="edit sources")
 
 
 def require_may_delete_source(actor: Actor) -> None:

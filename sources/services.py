@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from config.concurrency import check_version
 from config.errors import Conflict, InvalidInput
+from config.policies import SystemActor
 from config.trash import (
     move_to_trash,
     require_in_trash,
@@ -76,10 +77,16 @@ def _check_country(country: str) -> str:
 
 @transaction.atomic
 def publisher_create(
-    *, name: str, kind: str = Publisher.Kind.OTHER, country: str = "", url: str = ""
+    *,
+    actor: User | SystemActor,
+    name: str,
+    kind: str = Publisher.Kind.OTHER,
+    country: str = "",
+    url: str = "",
 ) -> Publisher:
     """Publisher names are unique by their identity key; countries are ISO 3166-1 codes,
-    stored upper case."""
+    stored upper case. ``actor`` must be one ``policies.can_create_publisher`` allows."""
+    policies.require_may_create_publisher(actor)
     name = name.strip()
     key = _check_publisher_name(name)
     country = _check_country(country)
@@ -91,8 +98,14 @@ def publisher_create(
 
 @transaction.atomic
 def publisher_update(
-    *, publisher: Publisher, data: dict[str, Any], expected_version: int | None = None
+    *,
+    publisher: Publisher,
+    data: dict[str, Any],
+    actor: User | SystemActor,
+    expected_version: int | None = None,
 ) -> Publisher:
+    """``actor`` must be one ``policies.can_edit_publisher`` allows."""
+    policies.require_may_edit_publisher(actor)
     publisher = Publisher.objects.select_for_update().get(pk=publisher.pk)
     check_version(publisher, expected_version)
     if "name" in data:
@@ -112,9 +125,11 @@ def publisher_update(
 
 
 @transaction.atomic
-def publisher_delete(*, publisher: Publisher, expected_version: int | None = None) -> None:
+def publisher_delete(*, publisher: Publisher, actor: User, expected_version: int | None = None) -> None:
     """A publisher that still has sources or articles cannot be deleted, even when they are
-    all in the trash: restoring them needs their publisher (purge them first)."""
+    all in the trash: restoring them needs their publisher (purge them first). ``actor`` must
+    be one ``policies.can_delete_publisher`` allows."""
+    policies.require_may_delete_publisher(actor)
     publisher = Publisher.objects.select_for_update().get(pk=publisher.pk)
     check_version(publisher, expected_version)
     source_ids = list(publisher.sources.values_list("id", flat=True)[:50])
@@ -182,8 +197,10 @@ def _refuse_cycle(source: Source, new_targets: set[int]) -> None:
 
 
 @transaction.atomic
-def source_create(*, relies_on: Iterable[Source] = (), **fields: Any) -> Source:
-    """URLs are stored normalised and are unique when present."""
+def source_create(*, actor: User | SystemActor, relies_on: Iterable[Source] = (), **fields: Any) -> Source:
+    """URLs are stored normalised and are unique when present. ``actor`` must be one
+    ``policies.can_create_source`` allows."""
+    policies.require_may_create_source(actor)
     unknown = set(fields) - set(SOURCE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown source fields: {sorted(unknown)}")
@@ -200,7 +217,11 @@ def source_create(*, relies_on: Iterable[Source] = (), **fields: Any) -> Source:
 
 
 @transaction.atomic
-def source_update(*, source: Source, data: dict[str, Any], expected_version: int | None = None) -> Source:
+def source_update(
+    *, source: Source, data: dict[str, Any], actor: User | SystemActor, expected_version: int | None = None
+) -> Source:
+    """``actor`` must be one ``policies.can_edit_source`` allows."""
+    policies.require_may_edit_source(actor)
     if "relies_on" in data:
         # The graph lock comes first: taken after the row locks, two edits linking two sources
         # to each other would deadlock (each holding the row the other locks next).

@@ -212,7 +212,7 @@ def test_citations_of_other_claims_are_not_listed(researcher_client):
     ]
 
 
-def test_history_of_a_claim_created_before_tracking_is_empty(researcher_client):
+def test_history_of_a_claim_created_before_tracking_is_empty(researcher_client, researcher):
     # As for rows written before the history triggers were installed.
     with pgtrigger.ignore("claims.Claim:insert_insert"):
         claim = ClaimFactory()
@@ -221,7 +221,7 @@ def test_history_of_a_claim_created_before_tracking_is_empty(researcher_client):
     assert response.data["count"] == 0
     assert response.data["results"] == []
     # Its first recorded edit cannot tell what was there before: only the values after.
-    services.claim_update(claim=claim, data={"claimant": "CENTCOM"})
+    services.claim_update(actor=researcher, claim=claim, data={"claimant": "CENTCOM"})
     (entry,) = history(researcher_client, claim).data["results"]
     assert entry["kind"] == "claim_changed"
     assert entry["changes"]["claimant"] == {"after": "CENTCOM"}
@@ -330,7 +330,7 @@ def test_admin_history_page_lists_what_the_api_lists(reviewer_admin, researcher_
         {"status": "in_review", "rationale": "Look."},
     )
     assert response.status_code == 302
-    services.citation_update(citation=citation, data={"note": "New note."})
+    services.citation_update(actor=researcher, citation=citation, data={"note": "New note."})
 
     page = admin_history(reviewer_admin, claim)
 

@@ -1,6 +1,6 @@
 """claims/policies.py: what each rule allows and refuses, and the services that newly ask it
-for their actor (article_create, claim_create, citation_add, their bulk forms, the import):
-refused for a user without the role, nothing written."""
+for their actor (article_create/update, claim_create/update, citation_add/update/delete, the
+bulk forms, the import): refused for a user without the role, nothing written."""
 
 import json
 from io import StringIO
@@ -13,8 +13,16 @@ from claims.importer import import_csv, import_document
 from claims.models import Article, Citation, Claim, Status
 from config.errors import Forbidden
 from tests.claims.test_import import BODY, document, snapshot
-from tests.factories import ArticleFactory, ClaimFactory, SourceFactory
-from tests.policy_roles import PEOPLE_WHO_RECORD, RECORDERS, REMOVERS, allowed_by, make_actor
+from tests.factories import ArticleFactory, CitationFactory, ClaimFactory, SourceFactory
+from tests.policy_roles import (
+    ACTORS,
+    PEOPLE_WHO_RECORD,
+    RECORDERS,
+    REMOVERS,
+    allowed_by,
+    assert_refused,
+    make_actor,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -168,6 +176,84 @@ def test_citation_add_is_allowed_to_a_reviewer():
     assert Citation.objects.get().added_by == reviewer == citation.added_by
 
 
+MAY_RECORD = [name for name in ACTORS if name in RECORDERS]
+NOT_REMOVERS = [name for name in ACTORS if name not in REMOVERS]
+MAY_REMOVE = [name for name in ACTORS if name in REMOVERS]
+
+
+def test_article_update_is_refused_without_the_role_and_writes_nothing(refused):
+    article = ArticleFactory(title="Before")
+    assert_refused(
+        lambda: services.article_update(article=article, data={"title": "After"}, actor=refused),
+        snapshot=snapshot,
+        code="researcher_required",
+        message="Only researchers and reviewers may edit articles.",
+    )
+    assert Article.objects.get().title == "Before"
+
+
+@pytest.mark.parametrize("name", MAY_RECORD)
+def test_article_update_is_allowed_to_those_who_record(name):
+    article = ArticleFactory(title="Before")
+    services.article_update(article=article, data={"title": "After"}, actor=make_actor(name))
+    assert Article.objects.values_list("title", "version").get() == ("After", article.version + 1)
+
+
+def test_claim_update_is_refused_without_the_role_and_writes_nothing(refused):
+    claim = ClaimFactory(statement="Before.")
+    assert_refused(
+        lambda: services.claim_update(claim=claim, data={"statement": "After."}, actor=refused),
+        snapshot=snapshot,
+        code="researcher_required",
+        message="Only researchers and reviewers may edit claims.",
+    )
+    assert Claim.objects.get().statement == "Before."
+
+
+@pytest.mark.parametrize("name", MAY_RECORD)
+def test_claim_update_is_allowed_to_those_who_record(name):
+    claim = ClaimFactory(statement="Before.")
+    services.claim_update(claim=claim, data={"statement": "After."}, actor=make_actor(name))
+    assert Claim.objects.values_list("statement", "version").get() == ("After.", claim.version + 1)
+
+
+def test_citation_update_is_refused_without_the_role_and_writes_nothing(refused):
+    citation = CitationFactory(note="Before.")
+    assert_refused(
+        lambda: services.citation_update(citation=citation, data={"note": "After."}, actor=refused),
+        snapshot=snapshot,
+        code="researcher_required",
+        message="Only researchers and reviewers may edit citations.",
+    )
+    assert Citation.objects.get().note == "Before."
+
+
+@pytest.mark.parametrize("name", MAY_RECORD)
+def test_citation_update_is_allowed_to_those_who_record(name):
+    citation = CitationFactory(note="Before.")
+    services.citation_update(citation=citation, data={"note": "After."}, actor=make_actor(name))
+    assert Citation.objects.values_list("note", "version").get() == ("After.", citation.version + 1)
+
+
+@pytest.mark.parametrize("name", NOT_REMOVERS)
+def test_citation_delete_is_refused_without_the_role_and_writes_nothing(name):
+    citation, actor = CitationFactory(), make_actor(name)
+    assert_refused(
+        lambda: services.citation_delete(citation=citation, actor=actor),
+        snapshot=snapshot,
+        code="reviewer_required",
+        message="Only reviewers may remove citations.",
+    )
+    assert Citation.objects.filter(pk=citation.pk).exists()
+
+
+@pytest.mark.parametrize("name", MAY_REMOVE)
+def test_citation_delete_is_allowed_to_reviewers(name):
+    citation = CitationFactory()
+    services.citation_delete(citation=citation, actor=make_actor(name))
+    assert not Citation.objects.exists()
+
+
 def test_an_import_is_refused_without_the_role_and_writes_nothing(refused):
     article = ArticleFactory(url="https://news.example/csv", body=BODY)
     before = snapshot()
@@ -198,7 +284,7 @@ def test_the_import_command_refuses_a_user_without_the_role(tmp_path):
 def test_load_demo_refuses_a_user_without_the_role():
     outsider = make_actor("outsider")
     before = snapshot()
-    with pytest.raises(CommandError, match=r"Only researchers and reviewers may record articles\."):
+    with pytest.raises(CommandError, match=r"Only researchers and reviewers may record publishers\."):
         call_command("load_demo", user=outsider.username, stdout=StringIO())
     assert snapshot() == before
 

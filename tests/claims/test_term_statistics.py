@@ -54,7 +54,7 @@ def test_statistics_follow_create_edit_trash_restore_and_purge(reviewer, superus
     assert kept()["rocket"] == (1, 2)  # one claim, twice
     assert kept()[""][0] == 2
 
-    services.claim_update(claim=rockets, data={"statement": "Drones struck the embassy."})
+    services.claim_update(actor=reviewer, claim=rockets, data={"statement": "Drones struck the embassy."})
     assert "rocket" not in kept()
     assert kept()["drone"] == (1, 1)
     assert kept() == recounted()
@@ -136,7 +136,9 @@ def test_writers_at_once_neither_deadlock_nor_lose_counts():
             )
             barrier.wait(timeout=10)
             for claim in made:
-                services.claim_update(claim=claim, data={"statement": claim.statement + " zulu"})
+                services.claim_update(
+                    actor=SYSTEM, claim=claim, data={"statement": claim.statement + " zulu"}
+                )
         return len(made)
 
     for _ in range(3):

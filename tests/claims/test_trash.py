@@ -91,10 +91,10 @@ def test_claim_already_in_trash_is_unknown_to_delete(reviewer_client, reviewer):
     assert caught.value.code == "in_trash"
 
 
-def test_stale_version_leaves_claim_out_of_trash(reviewer_client):
+def test_stale_version_leaves_claim_out_of_trash(reviewer_client, researcher):
     claim = ClaimFactory()
     stale = if_match(claim)
-    services.claim_update(claim=claim, data={"statement": "Changed meanwhile."})
+    services.claim_update(actor=researcher, claim=claim, data={"statement": "Changed meanwhile."})
     before = state(claim)
     assert_error(reviewer_client.delete(detail(claim), **stale), 412)
     assert state(claim) == before
@@ -285,7 +285,7 @@ def test_claim_services_refuse_an_article_in_trash(reviewer):
     assert caught.value.code == "in_trash"
     claim = ClaimFactory()
     with pytest.raises(Conflict):
-        services.claim_update(claim=claim, data={"article": article})
+        services.claim_update(actor=reviewer, claim=claim, data={"article": article})
     assert Claim.objects.get(pk=claim.pk).article_id == claim.article_id
     assert Claim.objects.count() == 1
 

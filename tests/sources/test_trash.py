@@ -138,7 +138,7 @@ def test_source_services_refuse_links_to_trashed_sources(reviewer):
     source = trashed(SourceFactory(), reviewer)
     other = SourceFactory()
     with pytest.raises(Conflict) as caught:
-        services.source_update(source=other, data={"relies_on": [source]})
+        services.source_update(actor=reviewer, source=other, data={"relies_on": [source]})
     assert (caught.value.code, caught.value.extra) == ("in_trash", {"sources": [source.pk]})
     assert not SourceReliance.objects.exists()
     with pytest.raises(Conflict):
