@@ -198,12 +198,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     setup()
     from claims import evaluation, matching
+    from config.policies import SYSTEM
 
     count = args.candidates or matching.CANDIDATES
 
     print("loading the verified claims (once) ...", file=sys.stderr, flush=True)
     documents = evaluation.load_documents(
-        path=args.data / "verified_claims.docs.tsv", collection=COLLECTION, created_by=None
+        path=args.data / "verified_claims.docs.tsv", collection=COLLECTION, created_by=SYSTEM
     )
     if args.latency:
         latency(args.data)

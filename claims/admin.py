@@ -27,14 +27,14 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from claims import selectors, services
+from claims import policies, selectors, services
 from claims.admin_same_claim import ConfirmedEquivalentsAdminMixin
 from claims.history import HistoryEntry, HistoryKind, claim_history
 from claims.models import Article, Citation, Claim, Status, StatusChange
 from claims.provenance import origins_html
 from config.errors import DomainError, Forbidden
 from config.search import web_search_query
-from sources.admin import ServiceModelForm, TrashModelAdmin, add_domain_errors
+from sources.admin import PolicyPermissions, ServiceModelForm, TrashModelAdmin, add_domain_errors
 from sources.models import Source
 
 STATEMENT_COLUMN_LENGTH = 90
@@ -391,7 +391,7 @@ class _FrozenWithVerdict:
         return (obj is None or not obj.has_verdict) and super().has_delete_permission(request, obj)
 
 
-class CitationInline(_FrozenWithVerdict, admin.TabularInline):
+class CitationInline(_FrozenWithVerdict, PolicyPermissions, admin.TabularInline):
     """The claim's citations. A citation's source never changes (``citation_update``), so it
     is shown, not offered in a widget that would query once per row."""
 
@@ -400,6 +400,9 @@ class CitationInline(_FrozenWithVerdict, admin.TabularInline):
     fields = ("source", "role", "stance", "quote", "locator", "note", "added_by", "added_at")
     readonly_fields = ("source", "added_by", "added_at")
     verbose_name_plural = "Citations"
+    may_add = staticmethod(policies.can_add_citation)
+    may_change = staticmethod(policies.can_edit_citation)
+    may_delete = staticmethod(policies.can_remove_citation)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("source", "added_by")
@@ -408,7 +411,7 @@ class CitationInline(_FrozenWithVerdict, admin.TabularInline):
         return False
 
 
-class NewCitationInline(_FrozenWithVerdict, admin.TabularInline):
+class NewCitationInline(_FrozenWithVerdict, PolicyPermissions, admin.TabularInline):
     """Rows to add citations, the source found by typing (autocomplete)."""
 
     model = Citation
@@ -417,6 +420,9 @@ class NewCitationInline(_FrozenWithVerdict, admin.TabularInline):
     autocomplete_fields = ("source",)
     verbose_name = "new citation"
     verbose_name_plural = "Add citations"
+    may_add = staticmethod(policies.can_add_citation)
+    may_change = staticmethod(policies.can_edit_citation)
+    may_delete = staticmethod(policies.can_remove_citation)
 
     def get_queryset(self, request):
         return super().get_queryset(request).none()
@@ -428,7 +434,7 @@ class NewCitationInline(_FrozenWithVerdict, admin.TabularInline):
         return False
 
 
-class ArticleClaimInline(admin.TabularInline):
+class ArticleClaimInline(PolicyPermissions, admin.TabularInline):
     """An article's claims (not those in the trash), read-only, each linking to its own page."""
 
     model = Claim
@@ -478,6 +484,9 @@ class ArticleAdmin(TrashModelAdmin):
     fields = (*services.ARTICLE_FIELDS, "created_by", "created_at", "updated_at")
     readonly_fields = ("created_by", "created_at", "updated_at")
     inlines = (ArticleClaimInline,)
+    may_add = staticmethod(policies.can_create_article)
+    may_change = staticmethod(policies.can_edit_article)
+    may_delete = staticmethod(policies.can_delete_article)
     Media = ClaimtrackAdminMedia
 
     def get_queryset(self, request):
@@ -493,7 +502,9 @@ class ArticleAdmin(TrashModelAdmin):
         return services.article_create(created_by=request.user, **fields)
 
     def service_update(self, request, obj, form):
-        return services.article_update(article=obj, data=self.changed_values(form, services.ARTICLE_FIELDS))
+        return services.article_update(
+            article=obj, data=self.changed_values(form, services.ARTICLE_FIELDS), actor=request.user
+        )
 
     def service_delete(self, request, obj):
         services.article_delete(article=obj, actor=request.user)
@@ -518,6 +529,10 @@ class ClaimAdmin(ConfirmedEquivalentsAdminMixin, TrashModelAdmin):
     """A claim's change page is the reviewer's evidence page: the quote in its paragraph, the
     citations with their sources, the provenance, the history and the status form, above the
     claim's own fields. A claim with a verdict is read-only there, with "Reopen"."""
+
+    may_add = staticmethod(policies.can_create_claim)
+    may_change = staticmethod(policies.can_edit_claim)
+    may_delete = staticmethod(policies.can_delete_claim)
 
     form = ClaimForm
     list_display = (
@@ -687,7 +702,9 @@ class ClaimAdmin(ConfirmedEquivalentsAdminMixin, TrashModelAdmin):
         )
 
     def service_update(self, request, obj, form):
-        return services.claim_update(claim=obj, data=self.changed_values(form, services.CLAIM_FIELDS))
+        return services.claim_update(
+            claim=obj, data=self.changed_values(form, services.CLAIM_FIELDS), actor=request.user
+        )
 
     def service_delete(self, request, obj):
         services.claim_delete(claim=obj, actor=request.user)
@@ -720,9 +737,9 @@ class ClaimAdmin(ConfirmedEquivalentsAdminMixin, TrashModelAdmin):
         editable = ("source", *services.CITATION_EDITABLE)
         for citation, changed in formset.changed_objects:
             data = {name: getattr(citation, name) for name in changed if name in editable}
-            services.citation_update(citation=citation, data=data)
+            services.citation_update(citation=citation, data=data, actor=request.user)
         for citation in formset.deleted_objects:
-            services.citation_delete(citation=citation)
+            services.citation_delete(citation=citation, actor=request.user)
 
     # The workflow -----------------------------------------------------------------------
 
@@ -835,8 +852,10 @@ class ClaimAdmin(ConfirmedEquivalentsAdminMixin, TrashModelAdmin):
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(admin.ModelAdmin):
+class StatusChangeAdmin(PolicyPermissions, admin.ModelAdmin):
     """The verification history, read-only for everyone."""
+
+    may_view = staticmethod(policies.can_view_status_history)
 
     list_display = ("changed_at", "claim", "from_status", "to_status", "changed_by")
     list_filter = ("to_status", "from_status")

@@ -26,6 +26,7 @@ from django.db import transaction
 from claims import matching
 from claims.models import Article
 from claims.selectors import live_claims
+from config.policies import SystemActor
 
 MEASURES = ("MAP@5", "MRR", "P@1", "Recall@5", "Recall@20")
 
@@ -101,10 +102,11 @@ def document_url(collection: str, document: str) -> str:
     return f"https://{collection}.invalid/document/{document}"
 
 
-def load_documents(*, path: Path, collection: str, created_by: User | None) -> dict[str, int]:
+def load_documents(*, path: Path, collection: str, created_by: User | SystemActor) -> dict[str, int]:
     """Each row of a TSV file (``id <TAB> claim <TAB> headline``, one header row) recorded as
     one article (title: the headline, body: the claim, url naming the document) with one claim
-    quoting its whole body, through the services. Documents already loaded (same url) are kept.
+    quoting its whole body, through the services, as ``created_by`` (a researcher, or ``SYSTEM``).
+    Documents already loaded (same url) are kept.
     Returns ``{document id: claim id}``."""
     from claims.services import article_create, claim_create
 

@@ -53,6 +53,7 @@ from django.contrib.auth.models import User
 from django.db import DataError, IntegrityError, transaction
 from rest_framework import serializers
 
+from claims import policies
 from claims import services as claim_services
 from claims.anchoring import anchor_quote
 from claims.import_serializers import (
@@ -237,6 +238,7 @@ class Importer:
     """Validate a document into a plan of rows, then apply the plan through the services."""
 
     def __init__(self, *, user: User | None) -> None:
+        policies.require_may_import(user)  # before anything is read or written
         self.user = user
         self.problems: list[Problem] = []
         self.rows: dict[str, list[Row]] = {section: [] for section in SECTIONS}
@@ -993,17 +995,17 @@ class Importer:
         for row in self.rows["publishers"]:
             self._apply_row(
                 row,
-                lambda row=row: source_services.publisher_create(**row.data),
+                lambda row=row: source_services.publisher_create(actor=self.user, **row.data),
                 lambda row=row: source_services.publisher_update(
-                    publisher=row.existing, data=dict(row.changes)
+                    publisher=row.existing, data=dict(row.changes), actor=self.user
                 ),
             )
         for row in self.rows["sources"]:
             self._apply_row(
                 row,
-                lambda row=row: source_services.source_create(**self._resolved(row.data)),
+                lambda row=row: source_services.source_create(actor=self.user, **self._resolved(row.data)),
                 lambda row=row: source_services.source_update(
-                    source=row.existing, data=self._resolved(row.changes)
+                    source=row.existing, data=self._resolved(row.changes), actor=self.user
                 ),
             )
         for row in self.rows["articles"]:
@@ -1013,7 +1015,7 @@ class Importer:
                     created_by=self.user, **self._resolved(row.data)
                 ),
                 lambda row=row: claim_services.article_update(
-                    article=row.existing, data=self._resolved(row.changes)
+                    article=row.existing, data=self._resolved(row.changes), actor=self.user
                 ),
             )
         # New claims and citations go through the services' bulk paths (same rules, few queries).
@@ -1026,7 +1028,7 @@ class Importer:
                 row,
                 lambda: None,
                 lambda row=row: claim_services.claim_update(
-                    claim=row.existing, data=self._resolved(row.changes)
+                    claim=row.existing, data=self._resolved(row.changes), actor=self.user
                 ),
             )
         for rows in new_claims.values():
@@ -1051,7 +1053,9 @@ class Importer:
             self._apply_row(
                 row,
                 lambda: None,
-                lambda row=row: claim_services.citation_update(citation=row.existing, data=dict(row.changes)),
+                lambda row=row: claim_services.citation_update(
+                    citation=row.existing, data=dict(row.changes), actor=self.user
+                ),
             )
 
     def result(self, *, dry_run: bool) -> dict[str, Any]:

@@ -22,8 +22,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from claims.models import Article, Status
+from claims.policies import can_create_claim
 from claims.selectors import article_claims_for_reading
-from config.roles import is_researcher
 
 # A paragraph ends after its run of line breaks (and the blanks between them), which it keeps
 # as its last characters: the text stays whole, and a browser shows the run as nothing.
@@ -195,7 +195,7 @@ def reading_panel(*, article: Article, user) -> dict:
         ],
         "claims_url": f"{claims_url}?article={article.pk}",
         "create_url": claims_url,
-        "may_record": is_researcher(user),
+        "may_record": can_create_claim(user),
         # What the page's script needs for tooltips and the crossing check, keyed by claim id.
         "script_data": {
             "article": article.pk,

@@ -11,19 +11,17 @@ import pgtrigger
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from claims import policies
 from claims.anchoring import anchor_quote, normalise_text, reanchor
 from claims.history import status_change_context
 from claims.models import Article, Citation, Claim, SameClaimLink, Status, StatusChange
-from claims.policies import require_may_link_same_claims, require_may_unlink_same_claims
 from config.concurrency import check_version
-from config.errors import Conflict, DomainError, Forbidden, InvalidInput
-from config.roles import is_researcher, is_reviewer
+from config.errors import Conflict, DomainError, InvalidInput
+from config.policies import SystemActor, author
 from config.trash import (
     move_to_trash,
     require_in_trash,
     require_not_in_trash,
-    require_reviewer,
-    require_superuser,
     take_out_of_trash,
 )
 from sources.models import Source
@@ -48,19 +46,23 @@ def _check_article_url(url: str, *, exclude_id: int | None = None) -> None:
 
 
 @transaction.atomic
-def article_create(*, created_by: User | None, **fields: Any) -> Article:
+def article_create(*, created_by: User | SystemActor, **fields: Any) -> Article:
     """Article URLs are stored normalised and unique when present; the body is stored with
-    ``\n`` line endings (``normalise_text``), and claims' offsets count that stored body."""
+    ``\n`` line endings (``normalise_text``), and claims' offsets count that stored body.
+    ``created_by`` must be one ``policies.can_create_article`` allows."""
+    policies.require_may_create_article(created_by)
     fields["url"] = _normal_url(fields.get("url", ""))
     fields["body"] = normalise_text(fields.get("body", ""))
     _check_article_url(fields["url"])
-    article = Article(created_by=created_by, **fields)
+    article = Article(created_by=author(created_by), **fields)
     article.save()
     return article
 
 
 @transaction.atomic
-def article_update(*, article: Article, data: dict[str, Any], expected_version: int | None = None) -> Article:
+def article_update(
+    *, article: Article, data: dict[str, Any], actor: User | SystemActor, expected_version: int | None = None
+) -> Article:
     """An edit of the body keeps every claim anchored: a quote still at its offset stays,
     a quote that now occurs once elsewhere moves, and an edit that loses a quote (or makes
     it ambiguous) is refused with the claims it would break.
@@ -69,7 +71,9 @@ def article_update(*, article: Article, data: dict[str, Any], expected_version: 
     text with other line endings changes nothing; an edit that changes no field writes
     nothing at all (no version raised, no history row, no claim touched). A claim whose
     quote moves, verdict or not, is re-anchored and its history records it as a
-    re-anchoring (``HistoryKind.CLAIM_REANCHORED``) with the old and new offsets."""
+    re-anchoring (``HistoryKind.CLAIM_REANCHORED``) with the old and new offsets.
+    ``actor`` must be one ``policies.can_edit_article`` allows."""
+    policies.require_may_edit_article(actor)
     article = Article.objects.select_for_update().get(pk=article.pk)
     check_version(article, expected_version)
     data = {field: data[field] for field in ARTICLE_FIELDS if field in data}
@@ -123,7 +127,7 @@ def article_delete(*, article: Article, actor: User, expected_version: int | Non
     """Move an article to the trash. Refused (409 listing them) while it has claims that are
     not in the trash: each claim carries its own verdict and version, so each is trashed
     on purpose, never as a side effect."""
-    require_reviewer(actor, "delete articles")
+    policies.require_may_delete_article(actor)
     article = Article.objects.select_for_update().get(pk=article.pk)
     check_version(article, expected_version)
     require_not_in_trash(article, "article")
@@ -138,7 +142,7 @@ def article_delete(*, article: Article, actor: User, expected_version: int | Non
 @transaction.atomic
 def article_restore(*, article: Article, actor: User) -> Article:
     """Bring an article back from the trash (its trashed claims stay there)."""
-    require_reviewer(actor, "restore articles")
+    policies.require_may_restore_article(actor)
     article = Article.objects.select_for_update().get(pk=article.pk)
     require_in_trash(article, "article")
     take_out_of_trash(article)
@@ -149,7 +153,7 @@ def article_restore(*, article: Article, actor: User) -> Article:
 def article_purge(*, article: Article, actor: User) -> None:
     """Delete a trashed article for good (superusers); refused while claims in the trash
     still belong to it. Its history events stay."""
-    require_superuser(actor, "purge records")
+    policies.require_may_purge_article(actor)
     article = Article.objects.select_for_update().get(pk=article.pk)
     require_in_trash(article, "article")
     claim_ids = list(article.claims.order_by("id").values_list("id", flat=True)[:200])
@@ -185,7 +189,7 @@ def claim_create(
     article: Article,
     statement: str,
     quote: str,
-    created_by: User | None,
+    created_by: User | SystemActor,
     quote_start: int | None = None,
     quote_end: int | None = None,
     claimant: str = "",
@@ -193,7 +197,9 @@ def claim_create(
 ) -> Claim:
     """The quote must stand in the article body: ``quote_start`` is computed when not given
     and checked when given. ``quote_end`` is derived by the database; one a client still sends
-    is only compared with it (``anchor_quote``)."""
+    is only compared with it (``anchor_quote``). ``created_by`` must be one
+    ``policies.can_create_claim`` allows."""
+    policies.require_may_create_claim(created_by)
     article = _lock_live_article(article)
     quote = normalise_text(quote)
     start, _end = anchor_quote(body=article.body, quote=quote, quote_start=quote_start, quote_end=quote_end)
@@ -204,7 +210,7 @@ def claim_create(
         quote_start=start,
         claimant=claimant.strip(),
         claim_date=claim_date,
-        created_by=created_by,
+        created_by=author(created_by),
     )
     claim.save()
     return claim
@@ -218,7 +224,7 @@ def _at_index(exc: DomainError, index: int, prefix: str) -> DomainError:
 
 @transaction.atomic
 def claims_create_bulk(
-    *, article: Article, claims: Sequence[Mapping[str, Any]], created_by: User | None
+    *, article: Article, claims: Sequence[Mapping[str, Any]], created_by: User | SystemActor
 ) -> list[Claim]:
     """``claim_create`` for many claims of one article, with its rules, in a few queries: the
     article is locked once and may not be in the trash, and each quote must stand in the body
@@ -227,6 +233,7 @@ def claims_create_bulk(
     ``quote_start``, ``quote_end``, ``claimant``, ``claim_date``. A
     refusal names the item (``claims.<index>.<field>``, ``index`` in the body) and creates
     none."""
+    policies.require_may_create_claim(created_by)
     article = _lock_live_article(article)
     built = []
     for index, item in enumerate(claims):
@@ -248,17 +255,21 @@ def claims_create_bulk(
                 quote_start=start,
                 claimant=item.get("claimant", "").strip(),
                 claim_date=item.get("claim_date"),
-                created_by=created_by,
+                created_by=author(created_by),
             )
         )
     return Claim.objects.bulk_create(built, batch_size=1000)
 
 
 @transaction.atomic
-def claim_update(*, claim: Claim, data: dict[str, Any], expected_version: int | None = None) -> Claim:
+def claim_update(
+    *, claim: Claim, data: dict[str, Any], actor: User | SystemActor, expected_version: int | None = None
+) -> Claim:
     """A claim with a verdict is frozen: reopen it before changing what was judged.
     A new quote, a new ``quote_start`` or a new article are anchored again; a ``quote_end`` in
-    ``data`` is only compared with the derived end (``anchor_quote``), never stored."""
+    ``data`` is only compared with the derived end (``anchor_quote``), never stored. ``actor``
+    must be one ``policies.can_edit_claim`` allows."""
+    policies.require_may_edit_claim(actor)
     claim = Claim.objects.select_for_update().select_related("article").get(pk=claim.pk)
     check_version(claim, expected_version)
     sent_end = data.get("quote_end")
@@ -303,7 +314,7 @@ def claim_update(*, claim: Claim, data: dict[str, Any], expected_version: int | 
 @transaction.atomic
 def claim_delete(*, claim: Claim, actor: User, expected_version: int | None = None) -> None:
     """Move a claim to the trash; its citations and status history stay with it."""
-    require_reviewer(actor, "delete claims")
+    policies.require_may_delete_claim(actor)
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     check_version(claim, expected_version)
     require_not_in_trash(claim, "claim")
@@ -314,7 +325,7 @@ def claim_delete(*, claim: Claim, actor: User, expected_version: int | None = No
 def claim_restore(*, claim: Claim, actor: User) -> Claim:
     """Bring a claim back from the trash. Refused while its article, or a source it cites,
     is still in the trash: restore those first, so no live claim rests on a trashed record."""
-    require_reviewer(actor, "restore claims")
+    policies.require_may_restore_claim(actor)
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     require_in_trash(claim, "claim")
     _lock_live_article(claim.article)
@@ -327,23 +338,13 @@ def claim_restore(*, claim: Claim, actor: User) -> Claim:
 def claim_purge(*, claim: Claim, actor: User) -> None:
     """Delete a trashed claim for good (superusers), with its citations and status
     history. The history events of the claim and its citations stay."""
-    require_superuser(actor, "purge records")
+    policies.require_may_purge_claim(actor)
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     require_in_trash(claim, "claim")
     # The status history refuses deletes; purging is the one door allowed to remove rows,
     # together with the claim they describe.
     with pgtrigger.ignore("claims.StatusChange:status_change_append_only"):
         claim.delete()
-
-
-def _require_role_for(*, actor: User, current: str, target: str) -> None:
-    verdicts = Status.verdicts()
-    if target in verdicts or current in verdicts:
-        if not is_reviewer(actor):
-            action = "give a verdict" if target in verdicts else "reopen a verdict"
-            raise Forbidden(f"Only reviewers may {action}.", code="reviewer_required")
-    elif not is_researcher(actor):
-        raise Forbidden("Only researchers and reviewers may change a claim's status.")
 
 
 @dataclass(frozen=True)
@@ -380,9 +381,7 @@ def claim_moves(*, claim: Claim, actor: User) -> list[TransitionRule]:
     for status in Status:
         if status == claim.status:
             continue
-        try:
-            _require_role_for(actor=actor, current=claim.status, target=status)
-        except Forbidden:
+        if not policies.can_transition(actor, claim, status):
             continue
         moves.append(transition_rule(current=claim.status, to=status))
     return moves
@@ -403,7 +402,7 @@ def claim_transition(
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     check_version(claim, expected_version)
     current = claim.status
-    _require_role_for(actor=actor, current=current, target=to)
+    policies.require_may_transition(actor, claim, to)
     if to == current:
         raise Conflict(f"The claim is already {current}.", field="status", code="no_change")
     rationale = rationale.strip()
@@ -466,13 +465,14 @@ def citation_add(
     source: Source,
     role: str,
     stance: str,
-    added_by: User | None,
+    added_by: User | SystemActor,
     quote: str = "",
     locator: str = "",
     note: str = "",
 ) -> Citation:
     """One citation per claim, source and role; neither the claim nor the source may be in
-    the trash."""
+    the trash. ``added_by`` must be one ``policies.can_add_citation`` allows."""
+    policies.require_may_add_citation(added_by)
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     if claim.deleted_at is not None:
         raise Conflict(f"Claim {claim.pk} is in the trash; restore it first.", field="claim", code="in_trash")
@@ -486,19 +486,22 @@ def citation_add(
         quote=quote,
         locator=locator,
         note=note,
-        added_by=added_by,
+        added_by=author(added_by),
     )
     citation.save()
     return citation
 
 
 @transaction.atomic
-def citations_add_bulk(*, citations: Sequence[Mapping[str, Any]], added_by: User | None) -> list[Citation]:
+def citations_add_bulk(
+    *, citations: Sequence[Mapping[str, Any]], added_by: User | SystemActor
+) -> list[Citation]:
     """``citation_add`` for many citations, with its rules, in a few queries: one citation per
     claim, source and role (stored or in the batch), and neither the claim nor the source may
     be in the trash. Each item holds ``claim``, ``source``, ``role``, ``stance`` and optionally
     ``quote``, ``locator``, ``note``. A refusal names the item (``citations.<index>.<field>``)
     and adds none."""
+    policies.require_may_add_citation(added_by)
     claim_ids = sorted({item["claim"].pk for item in citations})
     locked = {
         claim.pk: claim for claim in Claim.objects.select_for_update().filter(pk__in=claim_ids).order_by("id")
@@ -537,7 +540,7 @@ def citations_add_bulk(*, citations: Sequence[Mapping[str, Any]], added_by: User
                 quote=item.get("quote", ""),
                 locator=item.get("locator", ""),
                 note=item.get("note", ""),
-                added_by=added_by,
+                added_by=author(added_by),
             )
         )
     return Citation.objects.bulk_create(built, batch_size=1000)
@@ -545,9 +548,15 @@ def citations_add_bulk(*, citations: Sequence[Mapping[str, Any]], added_by: User
 
 @transaction.atomic
 def citation_update(
-    *, citation: Citation, data: dict[str, Any], expected_version: int | None = None
+    *,
+    citation: Citation,
+    data: dict[str, Any],
+    actor: User | SystemActor,
+    expected_version: int | None = None,
 ) -> Citation:
-    """The claim and source of a citation are fixed; role, stance and text may change."""
+    """The claim and source of a citation are fixed; role, stance and text may change.
+    ``actor`` must be one ``policies.can_edit_citation`` allows."""
+    policies.require_may_edit_citation(actor)
     claim = Claim.objects.select_for_update().get(pk=citation.claim_id)
     citation = Citation.objects.select_for_update().get(pk=citation.pk)
     check_version(citation, expected_version)
@@ -570,7 +579,9 @@ def citation_update(
 
 
 @transaction.atomic
-def citation_delete(*, citation: Citation, expected_version: int | None = None) -> None:
+def citation_delete(*, citation: Citation, actor: User, expected_version: int | None = None) -> None:
+    """``actor`` must be one ``policies.can_remove_citation`` allows."""
+    policies.require_may_remove_citation(actor)
     claim = Claim.objects.select_for_update().get(pk=citation.claim_id)
     citation = Citation.objects.select_for_update().get(pk=citation.pk)
     check_version(citation, expected_version)
@@ -610,7 +621,7 @@ def same_claim_link(*, claim: Claim, other: Claim, actor: User, note: str = "") 
     reviewers). Refused for a claim and itself (400 naming ``other_claim``), for a pair already
     linked either way round (409 naming the existing link) and while either claim is in the
     trash (409)."""
-    require_may_link_same_claims(actor)
+    policies.require_may_link_same_claims(actor)
     if claim.pk == other.pk:
         raise InvalidInput(
             "A claim cannot be linked to itself; give the id of another claim.",
@@ -639,7 +650,7 @@ def same_claim_unlink(*, link: SameClaimLink, actor: User, expected_version: int
     """Remove a same-claim link (reviewers); the removal stays in both claims' history.
     Refused while either claim is in the trash (the link is hidden with it) and when the link
     was removed meanwhile."""
-    require_may_unlink_same_claims(actor)
+    policies.require_may_unlink_same_claims(actor)
     _lock_live_pair(claim_id=link.claim_a_id, other_id=link.claim_b_id)
     current = SameClaimLink.objects.select_for_update().filter(pk=link.pk).first()
     if current is None:

@@ -9,7 +9,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.utils.serializer_helpers import ReturnDict
 
-from claims import rendering, selectors, services
+from claims import policies, rendering, selectors, services
 from claims.export_views import ClaimExportsMixin
 from claims.filters import ArticleFilter, CitationFilter, ClaimFilter
 from claims.history import claim_as_of, claim_history, parse_as_of
@@ -36,7 +36,6 @@ from config.concurrency import etag_for, expected_version, sent_value
 from config.idempotency import idempotent
 from config.pagination import KeysetPagination, PageNumberPagination
 from config.permissions import ReviewersOnly
-from config.roles import is_researcher
 from config.schema import ErrorSerializer
 from config.viewsets import ServiceModelViewSet
 
@@ -126,7 +125,9 @@ class ArticleViewSet(ServiceModelViewSet):
         return services.article_create(created_by=self.request.user, **data)
 
     def perform_service_update(self, instance, data, *, expected_version):
-        return services.article_update(article=instance, data=data, expected_version=expected_version)
+        return services.article_update(
+            article=instance, data=data, actor=self.request.user, expected_version=expected_version
+        )
 
     def perform_service_delete(self, instance, *, expected_version):
         services.article_delete(article=instance, actor=self.request.user, expected_version=expected_version)
@@ -260,7 +261,9 @@ class ClaimViewSet(ClaimSameAsMixin, ClaimMatchingMixin, ClaimExportsMixin, Serv
     def perform_service_update(self, instance, data, *, expected_version):
         sent = sent_quote_end(self.request)
         data = data if sent is None else {**data, "quote_end": sent}
-        return services.claim_update(claim=instance, data=data, expected_version=expected_version)
+        return services.claim_update(
+            claim=instance, data=data, actor=self.request.user, expected_version=expected_version
+        )
 
     def perform_service_delete(self, instance, *, expected_version):
         services.claim_delete(claim=instance, actor=self.request.user, expected_version=expected_version)
@@ -338,7 +341,7 @@ class ClaimViewSet(ClaimSameAsMixin, ClaimMatchingMixin, ClaimExportsMixin, Serv
             return self.similar_panels(request=request, response=response)
         if self.action != "retrieve" or response.status_code != 200 or "as_of" in request.query_params:
             return []
-        if not is_researcher(request.user):
+        if not policies.can_add_citation(request.user):
             return []
         claim = getattr(getattr(response.data, "serializer", None), "instance", None) or self.get_object()
         blank = CitationWriteSerializer(context=self.get_serializer_context())
@@ -447,7 +450,11 @@ class CitationViewSet(ServiceModelViewSet):
         return services.citation_add(added_by=self.request.user, **data)
 
     def perform_service_update(self, instance, data, *, expected_version):
-        return services.citation_update(citation=instance, data=data, expected_version=expected_version)
+        return services.citation_update(
+            citation=instance, data=data, actor=self.request.user, expected_version=expected_version
+        )
 
     def perform_service_delete(self, instance, *, expected_version):
-        services.citation_delete(citation=instance, expected_version=expected_version)
+        services.citation_delete(
+            citation=instance, actor=self.request.user, expected_version=expected_version
+        )

@@ -1,25 +1,13 @@
-"""The trash shared by articles, claims and sources: who may use it, and the two moves."""
+"""The trash shared by articles, claims and sources: the two moves and their checks (who may
+make them: each app's ``policies.py``)."""
 
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import User
 from django.utils import timezone
 
-from config.errors import Conflict, Forbidden
+from config.errors import Conflict
 from config.models import Trashable
-from config.roles import is_reviewer
 
 TRASH_FIELDS = ["deleted_at", "deleted_by", "updated_at"]
-
-
-def require_reviewer(actor: User | AnonymousUser, action: str) -> None:
-    """Moving records to the trash and back is for reviewers (and superusers)."""
-    if not is_reviewer(actor):
-        raise Forbidden(f"Only reviewers may {action}.", code="reviewer_required")
-
-
-def require_superuser(actor: User | AnonymousUser, action: str) -> None:
-    """Deleting for good is for superusers only."""
-    if not (actor.is_authenticated and actor.is_active and actor.is_superuser):
-        raise Forbidden(f"Only superusers may {action}.", code="superuser_required")
 
 
 def require_in_trash(record: Trashable, noun: str) -> None:

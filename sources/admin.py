@@ -5,6 +5,7 @@ same rules hold here. A service refusal (a ``DomainError``) never escapes as a 5
 admin's transaction is rolled back and the form is shown again with the reason.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -21,7 +22,8 @@ from django.utils.translation import gettext_lazy
 
 from config.errors import DomainError
 from config.models import entered_fields
-from sources import services
+from config.policies import Actor, can_view_in_admin
+from sources import policies, services
 from sources.models import Publisher, Source
 
 # The admin says whose it is: reviewers work here (README, "What it is for").
@@ -67,7 +69,34 @@ class ServiceModelForm(forms.ModelForm):
         return cleaned_data
 
 
-class ServiceModelAdmin(admin.ModelAdmin):
+class PolicyPermissions:
+    """The admin's ``has_*_permission`` ask the app's policy (``config/policies.py``: the
+    policy is the rule, Django's model permissions are not consulted). A subclass names the
+    policy functions: ``may_add``, ``may_change``, ``may_delete`` (and ``may_view``, by
+    default the working groups)."""
+
+    may_view: Callable[[Actor], bool] = staticmethod(can_view_in_admin)
+    may_add: Callable[[Actor], bool]
+    may_change: Callable[[Actor], bool]
+    may_delete: Callable[[Actor], bool]
+
+    def has_module_permission(self, request) -> bool:
+        return self.may_view(request.user)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self.may_view(request.user)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return self.may_add(request.user)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self.may_change(request.user)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self.may_delete(request.user)
+
+
+class ServiceModelAdmin(PolicyPermissions, admin.ModelAdmin):
     """Saves and deletes through services; subclasses implement ``service_create``,
     ``service_update`` and ``service_delete``.
 
@@ -265,6 +294,9 @@ class PublisherForm(ServiceModelForm):
 @admin.register(Publisher)
 class PublisherAdmin(ServiceModelAdmin):
     form = PublisherForm
+    may_add = staticmethod(policies.can_create_publisher)
+    may_change = staticmethod(policies.can_edit_publisher)
+    may_delete = staticmethod(policies.can_delete_publisher)
     list_display = ("name", "kind", "country", "updated_at")
     list_filter = ("kind",)
     search_fields = ("name",)
@@ -273,20 +305,23 @@ class PublisherAdmin(ServiceModelAdmin):
 
     def service_create(self, request, form):
         return services.publisher_create(
-            **{name: form.cleaned_data[name] for name in services.PUBLISHER_FIELDS}
+            actor=request.user, **{name: form.cleaned_data[name] for name in services.PUBLISHER_FIELDS}
         )
 
     def service_update(self, request, obj, form):
         return services.publisher_update(
-            publisher=obj, data=self.changed_values(form, services.PUBLISHER_FIELDS)
+            publisher=obj, data=self.changed_values(form, services.PUBLISHER_FIELDS), actor=request.user
         )
 
     def service_delete(self, request, obj):
-        services.publisher_delete(publisher=obj)
+        services.publisher_delete(publisher=obj, actor=request.user)
 
 
 @admin.register(Source)
 class SourceAdmin(TrashModelAdmin):
+    may_add = staticmethod(policies.can_create_source)
+    may_change = staticmethod(policies.can_edit_source)
+    may_delete = staticmethod(policies.can_delete_source)
     list_display = ("title", "kind", "publisher", "published_on", "identifier")
     list_filter = ("kind", "publisher")
     list_select_related = ("publisher",)
@@ -307,11 +342,11 @@ class SourceAdmin(TrashModelAdmin):
 
     def service_create(self, request, form):
         fields = {name: form.cleaned_data[name] for name in services.SOURCE_FIELDS}
-        return services.source_create(relies_on=form.cleaned_data["relies_on"], **fields)
+        return services.source_create(actor=request.user, relies_on=form.cleaned_data["relies_on"], **fields)
 
     def service_update(self, request, obj, form):
         data = self.changed_values(form, (*services.SOURCE_FIELDS, "relies_on"))
-        return services.source_update(source=obj, data=data)
+        return services.source_update(source=obj, data=data, actor=request.user)
 
     def service_delete(self, request, obj):
         services.source_delete(source=obj, actor=request.user)

@@ -9,14 +9,14 @@ from django.db.models import QuerySet
 
 from config.concurrency import check_version
 from config.errors import Conflict, InvalidInput
+from config.policies import SystemActor
 from config.trash import (
     move_to_trash,
     require_in_trash,
     require_not_in_trash,
-    require_reviewer,
-    require_superuser,
     take_out_of_trash,
 )
+from sources import policies
 from sources.countries import COUNTRY_HELP, country_code
 from sources.identity import name_key
 from sources.models import Publisher, Source, SourceReliance
@@ -77,10 +77,16 @@ def _check_country(country: str) -> str:
 
 @transaction.atomic
 def publisher_create(
-    *, name: str, kind: str = Publisher.Kind.OTHER, country: str = "", url: str = ""
+    *,
+    actor: User | SystemActor,
+    name: str,
+    kind: str = Publisher.Kind.OTHER,
+    country: str = "",
+    url: str = "",
 ) -> Publisher:
     """Publisher names are unique by their identity key; countries are ISO 3166-1 codes,
-    stored upper case."""
+    stored upper case. ``actor`` must be one ``policies.can_create_publisher`` allows."""
+    policies.require_may_create_publisher(actor)
     name = name.strip()
     key = _check_publisher_name(name)
     country = _check_country(country)
@@ -92,8 +98,14 @@ def publisher_create(
 
 @transaction.atomic
 def publisher_update(
-    *, publisher: Publisher, data: dict[str, Any], expected_version: int | None = None
+    *,
+    publisher: Publisher,
+    data: dict[str, Any],
+    actor: User | SystemActor,
+    expected_version: int | None = None,
 ) -> Publisher:
+    """``actor`` must be one ``policies.can_edit_publisher`` allows."""
+    policies.require_may_edit_publisher(actor)
     publisher = Publisher.objects.select_for_update().get(pk=publisher.pk)
     check_version(publisher, expected_version)
     if "name" in data:
@@ -113,9 +125,11 @@ def publisher_update(
 
 
 @transaction.atomic
-def publisher_delete(*, publisher: Publisher, expected_version: int | None = None) -> None:
+def publisher_delete(*, publisher: Publisher, actor: User, expected_version: int | None = None) -> None:
     """A publisher that still has sources or articles cannot be deleted, even when they are
-    all in the trash: restoring them needs their publisher (purge them first)."""
+    all in the trash: restoring them needs their publisher (purge them first). ``actor`` must
+    be one ``policies.can_delete_publisher`` allows."""
+    policies.require_may_delete_publisher(actor)
     publisher = Publisher.objects.select_for_update().get(pk=publisher.pk)
     check_version(publisher, expected_version)
     source_ids = list(publisher.sources.values_list("id", flat=True)[:50])
@@ -183,8 +197,10 @@ def _refuse_cycle(source: Source, new_targets: set[int]) -> None:
 
 
 @transaction.atomic
-def source_create(*, relies_on: Iterable[Source] = (), **fields: Any) -> Source:
-    """URLs are stored normalised and are unique when present."""
+def source_create(*, actor: User | SystemActor, relies_on: Iterable[Source] = (), **fields: Any) -> Source:
+    """URLs are stored normalised and are unique when present. ``actor`` must be one
+    ``policies.can_create_source`` allows."""
+    policies.require_may_create_source(actor)
     unknown = set(fields) - set(SOURCE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown source fields: {sorted(unknown)}")
@@ -201,7 +217,11 @@ def source_create(*, relies_on: Iterable[Source] = (), **fields: Any) -> Source:
 
 
 @transaction.atomic
-def source_update(*, source: Source, data: dict[str, Any], expected_version: int | None = None) -> Source:
+def source_update(
+    *, source: Source, data: dict[str, Any], actor: User | SystemActor, expected_version: int | None = None
+) -> Source:
+    """``actor`` must be one ``policies.can_edit_source`` allows."""
+    policies.require_may_edit_source(actor)
     if "relies_on" in data:
         # The graph lock comes first: taken after the row locks, two edits linking two sources
         # to each other would deadlock (each holding the row the other locks next).
@@ -259,7 +279,7 @@ def _dependent_ids(links: QuerySet[SourceReliance]) -> list[int]:
 def source_delete(*, source: Source, actor: User, expected_version: int | None = None) -> None:
     """Move a source to the trash. A source still cited by a claim that is not in the
     trash, or relied on by a source that is not, cannot be moved (409 listing them)."""
-    require_reviewer(actor, "delete sources")
+    policies.require_may_delete_source(actor)
     source = Source.objects.select_for_update().get(pk=source.pk)
     check_version(source, expected_version)
     require_not_in_trash(source, "source")
@@ -283,7 +303,7 @@ def source_delete(*, source: Source, actor: User, expected_version: int | None =
 def source_restore(*, source: Source, actor: User) -> Source:
     """Bring a source back from the trash. Refused while a source it relies on is still in
     the trash (restore that one first), so no live source ever rests on a trashed one."""
-    require_reviewer(actor, "restore sources")
+    policies.require_may_restore_source(actor)
     source = Source.objects.select_for_update().get(pk=source.pk)
     require_in_trash(source, "source")
     require_live_sources(source.reliance_links.values_list("relies_on_id", flat=True), field="relies_on")
@@ -296,7 +316,7 @@ def source_purge(*, source: Source, actor: User) -> None:
     """Delete a trashed source for good (superusers). Refused while a claim in the trash
     still cites it or a trashed source relies on it: purge those first. Its history events
     stay."""
-    require_superuser(actor, "purge records")
+    policies.require_may_purge_source(actor)
     source = Source.objects.select_for_update().get(pk=source.pk)
     require_in_trash(source, "source")
     claim_ids = _citing_claim_ids(source.citations.all())

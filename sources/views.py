@@ -39,13 +39,17 @@ class PublisherViewSet(ServiceModelViewSet):
         return selectors.publisher_list()
 
     def perform_service_create(self, data):
-        return services.publisher_create(**data)
+        return services.publisher_create(actor=self.request.user, **data)
 
     def perform_service_update(self, instance, data, *, expected_version):
-        return services.publisher_update(publisher=instance, data=data, expected_version=expected_version)
+        return services.publisher_update(
+            publisher=instance, data=data, actor=self.request.user, expected_version=expected_version
+        )
 
     def perform_service_delete(self, instance, *, expected_version):
-        services.publisher_delete(publisher=instance, expected_version=expected_version)
+        services.publisher_delete(
+            publisher=instance, actor=self.request.user, expected_version=expected_version
+        )
 
 
 @extend_schema_view(
@@ -80,10 +84,12 @@ class SourceViewSet(SourceCslMixin, ServiceModelViewSet):
         return selectors.source_list()
 
     def perform_service_create(self, data):
-        return services.source_create(**data)
+        return services.source_create(actor=self.request.user, **data)
 
     def perform_service_update(self, instance, data, *, expected_version):
-        return services.source_update(source=instance, data=data, expected_version=expected_version)
+        return services.source_update(
+            source=instance, data=data, actor=self.request.user, expected_version=expected_version
+        )
 
     def perform_service_delete(self, instance, *, expected_version):
         services.source_delete(source=instance, actor=self.request.user, expected_version=expected_version)

@@ -19,23 +19,25 @@ def article_body() -> str:
     return ARTICLE_PATH.read_text(encoding="utf-8").rstrip("\n")
 
 
-def _publisher(spec: dict) -> Publisher:
+def _publisher(spec: dict, *, user: User) -> Publisher:
     existing = Publisher.objects.annotate(lname=Lower("name")).filter(lname=spec["name"].lower()).first()
     if existing:
         return existing
     return source_services.publisher_create(
-        name=spec["name"], kind=spec["kind"], country=spec["country"], url=spec["url"]
+        actor=user, name=spec["name"], kind=spec["kind"], country=spec["country"], url=spec["url"]
     )
 
 
-def _source(spec: dict, publishers: dict[str, Publisher], sources: dict[str, Source]) -> Source:
+def _source(
+    spec: dict, publishers: dict[str, Publisher], sources: dict[str, Source], *, user: User
+) -> Source:
     publisher = publishers.get(spec["publisher"]) if spec["publisher"] else None
     existing = Source.objects.filter(title=spec["title"], publisher=publisher).first()
     if existing:
         return existing
     fields = {k: spec[k] for k in source_services.SOURCE_FIELDS if k in spec and k != "publisher"}
     return source_services.source_create(
-        publisher=publisher, relies_on=[sources[key] for key in spec["relies_on"]], **fields
+        actor=user, publisher=publisher, relies_on=[sources[key] for key in spec["relies_on"]], **fields
     )
 
 
@@ -46,14 +48,14 @@ def load_demo(*, user: User) -> dict[str, int]:
     publishers = {}
     for spec in content.PUBLISHERS:
         before = Publisher.objects.count()
-        publishers[spec["key"]] = _publisher(spec)
+        publishers[spec["key"]] = _publisher(spec, user=user)
         created["publishers"] += Publisher.objects.count() - before
 
     sources: dict[str, Source] = {}
     # Sources are listed so that each one comes after those it relies on.
     for spec in content.SOURCES:
         before = Source.objects.count()
-        sources[spec["key"]] = _source(spec, publishers, sources)
+        sources[spec["key"]] = _source(spec, publishers, sources, user=user)
         created["sources"] += Source.objects.count() - before
 
     spec = content.ARTICLE

@@ -4,6 +4,7 @@ claims list, through the test client."""
 import re
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -271,20 +272,20 @@ def test_staff_researcher_sees_a_verdict_without_reopen(staff_researcher_admin):
 # Query counts ---------------------------------------------------------------------------------
 
 
-def _claim_with_evidence(size: int) -> Claim:
+def _claim_with_evidence(size: int, *, editor: User) -> Claim:
     claim = in_review_claim()
     for number in range(size):
         origin = SourceFactory(title=f"Origin {number}")
         source = SourceFactory(archived_url=f"https://archive.example.org/{number}")
         SourceReliance.objects.create(source=source, relies_on=origin)
         CitationFactory(claim=claim, source=source, quote="21 rockets", locator=f"p. {number}")
-        services.claim_update(claim=claim, data={"claimant": f"Spokesman {number}"})
+        services.claim_update(claim=claim, data={"claimant": f"Spokesman {number}"}, actor=editor)
     return claim
 
 
 @pytest.mark.parametrize("size", [1, 8])
-def test_evidence_page_query_count_does_not_grow(reviewer_admin, django_assert_num_queries, size):
-    claim = _claim_with_evidence(size)
+def test_evidence_page_query_count_does_not_grow(reviewer_admin, reviewer, django_assert_num_queries, size):
+    claim = _claim_with_evidence(size, editor=reviewer)
     evidence_page(reviewer_admin, claim)  # the first request also fills Django's content-type cache
     # Session, user, the claim, permissions (two), the inline's citations, the article, the
     # citations with sources and publishers, the provenance (two, the second with the

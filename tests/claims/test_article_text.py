@@ -10,6 +10,7 @@ from claims.anchoring import normalise_stored_bodies, normalise_text, normalised
 from claims.history import HistoryKind, claim_history
 from claims.models import Article, ArticleEvent, Claim, ClaimEvent, Status
 from config.errors import Conflict
+from config.policies import SYSTEM
 from tests.factories import ArticleFactory, ClaimFactory
 from tests.helpers import assert_error, if_match
 
@@ -35,8 +36,8 @@ def counts(article: Article) -> dict:
 
 
 def article_with_claim(*, status: str = Status.UNVERIFIED, body: str = LINES) -> tuple[Article, Claim]:
-    article = services.article_create(created_by=None, title="Report", body=body)
-    claim = services.claim_create(article=article, statement="Rockets hit.", quote=QUOTE, created_by=None)
+    article = services.article_create(created_by=SYSTEM, title="Report", body=body)
+    claim = services.claim_create(article=article, statement="Rockets hit.", quote=QUOTE, created_by=SYSTEM)
     if status != Status.UNVERIFIED:
         Claim.objects.filter(pk=claim.pk).update(status=status)
         claim.refresh_from_db()
@@ -87,7 +88,7 @@ def test_api_create_stores_newlines(researcher_client):
 
 
 def test_quote_sent_with_crlf_matches_the_normalised_body(researcher_client):
-    article = services.article_create(created_by=None, title="Report", body=LINES)
+    article = services.article_create(created_by=SYSTEM, title="Report", body=LINES)
     quote = "Rockets hit the base.\n\nOfficials"
     response = researcher_client.post(
         reverse("claim-list"),
@@ -130,10 +131,12 @@ def test_admin_article_form_with_crlf_body_touches_no_claim(reviewer_admin):
 # Edits that change nothing write nothing ----------------------------------------------------
 
 
-def test_same_body_with_other_line_endings_and_a_new_byline_touches_no_claim():
+def test_same_body_with_other_line_endings_and_a_new_byline_touches_no_claim(researcher):
     article, _claim = article_with_claim()
     before = counts(article)
-    services.article_update(article=article, data={"byline": "B. Writer", "body": crlf(LINES)})
+    services.article_update(
+        actor=researcher, article=article, data={"byline": "B. Writer", "body": crlf(LINES)}
+    )
     after = counts(article)
     assert after["claims"] == before["claims"]
     assert after["claim_events"] == before["claim_events"]
@@ -157,10 +160,10 @@ def test_edit_that_changes_nothing_writes_nothing(researcher_client):
 # A claim whose quote moves: re-anchored, and recorded as a re-anchoring ------------------------
 
 
-def test_body_edit_moving_a_verdict_records_a_reanchoring():
+def test_body_edit_moving_a_verdict_records_a_reanchoring(researcher):
     article, claim = article_with_claim(status=Status.VERIFIED)
     old_start = claim.quote_start
-    services.article_update(article=article, data={"body": "Update: " + crlf(LINES)})
+    services.article_update(actor=researcher, article=article, data={"body": "Update: " + crlf(LINES)})
     claim.refresh_from_db()
     new_start = old_start + len("Update: ")
     assert (claim.quote_start, claim.quote_end) == (new_start, new_start + len(QUOTE))
@@ -175,21 +178,21 @@ def test_body_edit_moving_a_verdict_records_a_reanchoring():
     assert offset_entries == [HistoryKind.CLAIM_REANCHORED, HistoryKind.CLAIM_CREATED]
 
 
-def test_claim_edit_of_offsets_is_still_an_edit():
+def test_claim_edit_of_offsets_is_still_an_edit(researcher):
     body = "hit the base. Later it hit the base again."
-    article = services.article_create(created_by=None, title="Twice", body=body)
+    article = services.article_create(created_by=SYSTEM, title="Twice", body=body)
     claim = services.claim_create(
-        article=article, statement="Hit.", quote="hit the base", quote_start=0, created_by=None
+        article=article, statement="Hit.", quote="hit the base", quote_start=0, created_by=SYSTEM
     )
-    services.claim_update(claim=claim, data={"quote_start": body.rindex("hit the base")})
+    services.claim_update(actor=researcher, claim=claim, data={"quote_start": body.rindex("hit the base")})
     assert claim_history(claim=claim)[0].kind == HistoryKind.CLAIM_CHANGED
 
 
-def test_body_edit_losing_a_verdict_quote_is_refused_and_writes_nothing():
+def test_body_edit_losing_a_verdict_quote_is_refused_and_writes_nothing(researcher):
     article, claim = article_with_claim(status=Status.VERIFIED)
     before = counts(article)
     with pytest.raises(Conflict) as refused:
-        services.article_update(article=article, data={"body": "Nothing of the kind."})
+        services.article_update(actor=researcher, article=article, data={"body": "Nothing of the kind."})
     assert refused.value.extra == {"claims": [claim.pk]}
     assert counts(article) == before
     assert Article.objects.get(pk=article.pk).body == LINES

@@ -258,7 +258,7 @@ def test_citations_of_other_claims_are_not_listed(researcher_client):
     ]
 
 
-def test_history_of_a_claim_created_before_tracking_is_empty(researcher_client):
+def test_history_of_a_claim_created_before_tracking_is_empty(researcher_client, researcher):
     # As for rows written before the history triggers were installed.
     with pgtrigger.ignore("claims.Claim:insert_insert"):
         claim = ClaimFactory()
@@ -267,7 +267,7 @@ def test_history_of_a_claim_created_before_tracking_is_empty(researcher_client):
     assert response.data["count"] == 0
     assert response.data["results"] == []
     # Its first recorded edit cannot tell what was there before: only the values after.
-    services.claim_update(claim=claim, data={"claimant": "CENTCOM"})
+    services.claim_update(actor=researcher, claim=claim, data={"claimant": "CENTCOM"})
     (entry,) = history(researcher_client, claim).data["results"]
     assert entry["kind"] == "claim_changed"
     assert entry["changes"]["claimant"] == {"after": "CENTCOM"}
@@ -376,7 +376,7 @@ def test_admin_history_page_lists_what_the_api_lists(reviewer_admin, researcher_
         {"status": "in_review", "rationale": "Look."},
     )
     assert response.status_code == 302
-    services.citation_update(citation=citation, data={"note": "New note."})
+    services.citation_update(actor=researcher, citation=citation, data={"note": "New note."})
 
     page = admin_history(reviewer_admin, claim)
 
@@ -429,10 +429,11 @@ def test_admin_history_page_query_count(reviewer_admin, researcher, django_asser
     for _ in range(size):
         CitationFactory(claim=claim)
     walk(claim, researcher, size)
-    # Session, user, the claim, the user's permissions (two), then the claim's events, its
+    # Session, user, the user's groups (read once by the policy), the claim, Django's
+    # permissions (two: the auth app's admin in the side bar), then the claim's events, its
     # citations' events, its status changes, its same-claim links' events and the usernames;
     # then the titles of the article and the sources named in the entries.
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = admin_history(reviewer_admin, claim)
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == 1 + 2 * size

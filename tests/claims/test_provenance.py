@@ -146,7 +146,7 @@ def test_a_chain_counts_only_its_ends():
 # The counts follow every change, through any door -------------------------------------------
 
 
-def test_citations_added_changed_and_removed_update_the_counts(researcher):
+def test_citations_added_changed_and_removed_update_the_counts(researcher, reviewer):
     claim = ClaimFactory()
     first = services.citation_add(
         claim=claim, source=SourceFactory(), role="evidence", stance=SUPPORTS, added_by=researcher
@@ -156,13 +156,13 @@ def test_citations_added_changed_and_removed_update_the_counts(researcher):
     )
     assert counts(claim) == (2, 0)
 
-    services.citation_update(citation=second, data={"stance": CONTRADICTS})
+    services.citation_update(actor=researcher, citation=second, data={"stance": CONTRADICTS})
     assert counts(claim) == (1, 1)
 
-    services.citation_update(citation=first, data={"stance": CONTEXT})
+    services.citation_update(actor=researcher, citation=first, data={"stance": CONTEXT})
     assert counts(claim) == (0, 1)
 
-    services.citation_delete(citation=second)
+    services.citation_delete(actor=reviewer, citation=second)
     assert counts(claim) == (0, 0)
 
 
@@ -182,7 +182,7 @@ def test_a_citation_moves_the_claims_version_once(researcher):
     ]
 
 
-def test_reliance_links_added_and_removed_update_the_counts_and_move_the_version():
+def test_reliance_links_added_and_removed_update_the_counts_and_move_the_version(researcher):
     claim = ClaimFactory()
     review = SourceFactory()
     first, second = SourceFactory(), SourceFactory()
@@ -193,14 +193,14 @@ def test_reliance_links_added_and_removed_update_the_counts_and_move_the_version
     before = (claim.version, claim.updated_at)
 
     # Both now rest on the review: one origin.
-    source_services.source_update(source=first, data={"relies_on": [review]})
-    source_services.source_update(source=second, data={"relies_on": [review]})
+    source_services.source_update(actor=researcher, source=first, data={"relies_on": [review]})
+    source_services.source_update(actor=researcher, source=second, data={"relies_on": [review]})
     assert counts(claim) == (1, 0)
     claim.refresh_from_db()
     assert claim.version == before[0] + 1  # 2 → 1 once; 1 → 1 changes nothing
     assert claim.updated_at > before[1]
 
-    source_services.source_update(source=second, data={"relies_on": []})
+    source_services.source_update(actor=researcher, source=second, data={"relies_on": []})
     assert counts(claim) == (2, 0)
 
 
@@ -217,21 +217,21 @@ def test_a_link_deep_in_the_chain_updates_the_counts():
     assert counts(claim) == (1, 0)
 
 
-def test_an_origins_publisher_change_updates_the_counts():
+def test_an_origins_publisher_change_updates_the_counts(researcher):
     claim = ClaimFactory()
     one, other = SourceFactory(), SourceFactory()
     cite(claim, one)
     cite(claim, other)
     assert counts(claim) == (2, 0)
 
-    source_services.source_update(source=other, data={"publisher": one.publisher})
+    source_services.source_update(actor=researcher, source=other, data={"publisher": one.publisher})
     assert counts(claim) == (1, 0)
 
     Source.objects.filter(pk=other.pk).update(publisher=None)  # a raw update counts too
     assert counts(claim) == (2, 0)
 
 
-def test_the_publisher_of_a_source_that_is_no_origin_does_not_count():
+def test_the_publisher_of_a_source_that_is_no_origin_does_not_count(researcher):
     claim = ClaimFactory()
     newspaper, review = SourceFactory(), SourceFactory()
     relies(newspaper, review)
@@ -239,7 +239,7 @@ def test_the_publisher_of_a_source_that_is_no_origin_does_not_count():
     claim.refresh_from_db()
     version = claim.version
 
-    source_services.source_update(source=newspaper, data={"publisher": PublisherFactory()})
+    source_services.source_update(actor=researcher, source=newspaper, data={"publisher": PublisherFactory()})
 
     claim.refresh_from_db()
     assert (claim.independent_support, claim.version) == (1, version)
@@ -249,7 +249,7 @@ def test_count_changes_are_not_shown_as_edits_in_the_history(researcher):
     claim = ClaimFactory()
     source = SourceFactory()
     services.citation_add(claim=claim, source=source, role="evidence", stance=SUPPORTS, added_by=researcher)
-    source_services.source_update(source=source, data={"relies_on": [SourceFactory()]})
+    source_services.source_update(actor=researcher, source=source, data={"relies_on": [SourceFactory()]})
 
     kinds = [entry.kind for entry in claim_history(claim=claim)]
     assert HistoryKind.CLAIM_CHANGED not in kinds

@@ -123,12 +123,14 @@ def test_two_edits_of_the_same_version_at_once_lose_nothing(working_groups):
         assert won.json()["statement"] == statements[winner.pk]
 
 
-def test_two_edits_through_the_service_at_once(working_groups):
+def test_two_edits_through_the_service_at_once(working_groups, researcher):
     for run in range(RUNS):
         claim = ClaimFactory(statement="Original.")
 
         def edit(wording, claim=claim):
-            return services.claim_update(claim=claim, data={"statement": wording}, expected_version=1)
+            return services.claim_update(
+                actor=researcher, claim=claim, data={"statement": wording}, expected_version=1
+            )
 
         results = race(partial(edit, f"A{run}."), partial(edit, f"B{run}."))
         refusals = [result for result in results if isinstance(result, PreconditionFailed)]

@@ -210,7 +210,7 @@ def claim_added(article, user):
 
 def claim_edited(article, user):
     claim = article.claims.get()
-    services.claim_update(claim=claim, data={"claimant": "Someone else"})
+    services.claim_update(claim=claim, data={"claimant": "Someone else"}, actor=user)
 
 
 def claim_moved_to_review(article, user):

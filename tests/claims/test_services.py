@@ -5,6 +5,7 @@ import pytest
 from claims import services
 from claims.models import Article, Citation, Claim, Status, StatusChange
 from config.errors import Conflict, Forbidden, InvalidInput
+from config.policies import SYSTEM
 from tests.factories import (
     ARTICLE_BODY,
     ArticleFactory,
@@ -59,7 +60,7 @@ def test_claim_create_checks_given_offsets(researcher):
     assert claim.quote_start == START
     with pytest.raises(InvalidInput) as caught:
         services.claim_create(
-            article=article, statement="S.", quote=QUOTE, quote_start=START + 1, created_by=None
+            article=article, statement="S.", quote=QUOTE, quote_start=START + 1, created_by=SYSTEM
         )
     assert "quote_start" in caught.value.errors
     assert Claim.objects.count() == 1
@@ -81,50 +82,56 @@ def test_claim_create_refuses_unanchored_quote(researcher, quote, field, code):
 # claim_update -----------------------------------------------------------------------
 
 
-def test_claim_update_without_changes_writes_nothing():
+def test_claim_update_without_changes_writes_nothing(researcher):
     claim = ClaimFactory()
     before = snapshot(Claim, claim.pk)
-    services.claim_update(claim=claim, data={"status": "verified", "created_by": None})
+    services.claim_update(actor=researcher, claim=claim, data={"status": "verified", "created_by": None})
     assert snapshot(Claim, claim.pk) == before
 
 
-def test_claim_update_changes_text_fields():
+def test_claim_update_changes_text_fields(researcher):
     claim = ClaimFactory()
-    services.claim_update(claim=claim, data={"statement": " New. ", "claimant": " Officials "})
+    services.claim_update(
+        actor=researcher, claim=claim, data={"statement": " New. ", "claimant": " Officials "}
+    )
     claim.refresh_from_db()
     assert (claim.statement, claim.claimant) == ("New.", "Officials")
     assert claim.quote_start == START
 
 
-def test_claim_update_reanchors_a_new_quote():
+def test_claim_update_reanchors_a_new_quote(researcher):
     claim = ClaimFactory()
-    services.claim_update(claim=claim, data={"quote": "involved 21 rockets"})
+    services.claim_update(actor=researcher, claim=claim, data={"quote": "involved 21 rockets"})
     claim.refresh_from_db()
     start = ARTICLE_BODY.index("involved 21 rockets")
     assert (claim.quote, claim.quote_start, claim.quote_end) == ("involved 21 rockets", start, start + 19)
 
 
-def test_claim_update_refuses_quote_not_in_body():
+def test_claim_update_refuses_quote_not_in_body(researcher):
     claim = ClaimFactory()
     before = snapshot(Claim, claim.pk)
     with pytest.raises(InvalidInput) as caught:
-        services.claim_update(claim=claim, data={"quote": "eight missiles", "statement": "Other."})
+        services.claim_update(
+            actor=researcher, claim=claim, data={"quote": "eight missiles", "statement": "Other."}
+        )
     assert list(caught.value.errors) == ["quote"]
     assert snapshot(Claim, claim.pk) == before
 
 
-def test_claim_update_refuses_new_article_without_the_quote():
+def test_claim_update_refuses_new_article_without_the_quote(researcher):
     claim = ClaimFactory()
     before = snapshot(Claim, claim.pk)
     with pytest.raises(InvalidInput):
-        services.claim_update(claim=claim, data={"article": ArticleFactory(body="Unrelated text.")})
+        services.claim_update(
+            actor=researcher, claim=claim, data={"article": ArticleFactory(body="Unrelated text.")}
+        )
     assert snapshot(Claim, claim.pk) == before
 
 
-def test_claim_update_moves_to_new_article():
+def test_claim_update_moves_to_new_article(researcher):
     claim = ClaimFactory()
     other = ArticleFactory(body="Intro. " + ARTICLE_BODY)
-    services.claim_update(claim=claim, data={"article": other})
+    services.claim_update(actor=researcher, claim=claim, data={"article": other})
     claim.refresh_from_db()
     assert (claim.article, claim.quote_start) == (other, START + len("Intro. "))
 
@@ -134,14 +141,16 @@ def test_claim_update_refuses_any_change_under_a_verdict(reviewer):
     before = snapshot(Claim, claim.pk)
     for data in ({"statement": "Other."}, {"claimant": "Someone else"}, {"quote": "involved 21 rockets"}):
         with pytest.raises(Conflict) as caught:
-            services.claim_update(claim=claim, data=data)
+            services.claim_update(actor=reviewer, claim=claim, data=data)
         assert caught.value.code == "has_verdict"
     assert snapshot(Claim, claim.pk) == before
 
 
 def test_claim_update_accepts_unchanged_values_under_a_verdict(reviewer):
     claim, _ = with_verdict(reviewer)
-    services.claim_update(claim=claim, data={"statement": claim.statement, "quote": claim.quote})
+    services.claim_update(
+        actor=reviewer, claim=claim, data={"statement": claim.statement, "quote": claim.quote}
+    )
     claim.refresh_from_db()
     assert claim.status == Status.VERIFIED
 
@@ -150,7 +159,7 @@ def test_claim_update_allowed_after_reopening(reviewer):
     claim, _ = with_verdict(reviewer)
     services.claim_transition(claim=claim, to=Status.IN_REVIEW, actor=reviewer, rationale="Reopen.")
     claim.refresh_from_db()
-    services.claim_update(claim=claim, data={"statement": "Narrower."})
+    services.claim_update(actor=reviewer, claim=claim, data={"statement": "Narrower."})
     claim.refresh_from_db()
     assert claim.statement == "Narrower."
 
@@ -167,27 +176,29 @@ def test_claim_delete_removes_citations_and_history(reviewer):
 # article_update re-anchoring --------------------------------------------------------
 
 
-def test_article_body_edit_after_the_quote_keeps_offsets():
+def test_article_body_edit_after_the_quote_keeps_offsets(researcher):
     claim = ClaimFactory()
-    services.article_update(article=claim.article, data={"body": ARTICLE_BODY + " More text."})
+    services.article_update(
+        actor=researcher, article=claim.article, data={"body": ARTICLE_BODY + " More text."}
+    )
     claim.refresh_from_db()
     assert (claim.quote_start, claim.quote_end) == (START, START + len(QUOTE))
 
 
-def test_article_body_edit_before_the_quote_moves_it():
+def test_article_body_edit_before_the_quote_moves_it(researcher):
     claim = ClaimFactory()
     new_body = "Update: " + ARTICLE_BODY
-    services.article_update(article=claim.article, data={"body": new_body})
+    services.article_update(actor=researcher, article=claim.article, data={"body": new_body})
     claim.refresh_from_db()
     assert claim.article.body == new_body
     assert new_body[claim.quote_start : claim.quote_end] == QUOTE
     assert claim.quote_start == START + len("Update: ")
 
 
-def test_article_body_edit_keeps_quote_at_offset_even_if_repeated():
+def test_article_body_edit_keeps_quote_at_offset_even_if_repeated(researcher):
     claim = ClaimFactory()
     new_body = ARTICLE_BODY + " Again: " + QUOTE
-    services.article_update(article=claim.article, data={"body": new_body})
+    services.article_update(actor=researcher, article=claim.article, data={"body": new_body})
     claim.refresh_from_db()
     assert claim.quote_start == START
 
@@ -200,14 +211,14 @@ def test_article_body_edit_keeps_quote_at_offset_even_if_repeated():
         "Intro. " + ARTICLE_BODY + " " + QUOTE,
     ],
 )
-def test_article_body_edit_that_loses_a_quote_is_refused(new_body):
+def test_article_body_edit_that_loses_a_quote_is_refused(new_body, researcher):
     claim = ClaimFactory()
     safe = ClaimFactory(article=claim.article, quote="The attack involved 21 rockets.")
     safe_start = safe.quote_start
     article = claim.article
     before = snapshot(Article, article.pk)
     with pytest.raises(Conflict) as caught:
-        services.article_update(article=article, data={"body": new_body, "title": "Edited"})
+        services.article_update(actor=researcher, article=article, data={"body": new_body, "title": "Edited"})
     assert caught.value.code == "breaks_anchors"
     assert caught.value.extra["claims"] == [claim.pk]
     assert list(caught.value.errors) == ["body"]
@@ -217,9 +228,9 @@ def test_article_body_edit_that_loses_a_quote_is_refused(new_body):
     assert (claim.quote_start, safe.quote_start) == (START, safe_start)
 
 
-def test_article_update_without_body_leaves_claims_alone():
+def test_article_update_without_body_leaves_claims_alone(researcher):
     claim = ClaimFactory()
-    services.article_update(article=claim.article, data={"title": "Renamed"})
+    services.article_update(actor=researcher, article=claim.article, data={"title": "Renamed"})
     claim.refresh_from_db()
     assert (claim.article.title, claim.quote_start) == ("Renamed", START)
 
@@ -270,29 +281,30 @@ def test_citation_add_refuses_duplicate_but_allows_other_role(researcher):
 
 
 @pytest.mark.parametrize("field", ["claim", "source"])
-def test_citation_update_refuses_new_claim_or_source(field):
+def test_citation_update_refuses_new_claim_or_source(field, researcher):
     citation = CitationFactory()
     before = snapshot(Citation, citation.pk)
     other = ClaimFactory() if field == "claim" else SourceFactory()
     with pytest.raises(InvalidInput) as caught:
-        services.citation_update(citation=citation, data={field: other, "note": "Changed."})
+        services.citation_update(actor=researcher, citation=citation, data={field: other, "note": "Changed."})
     assert caught.value.code == "immutable"
     assert list(caught.value.errors) == [field]
     assert snapshot(Citation, citation.pk) == before
 
 
-def test_citation_update_refuses_role_clash():
+def test_citation_update_refuses_role_clash(researcher):
     first = CitationFactory(role="attribution")
     second = CitationFactory(claim=first.claim, source=first.source, role="evidence")
     with pytest.raises(Conflict):
-        services.citation_update(citation=second, data={"role": "attribution"})
+        services.citation_update(actor=researcher, citation=second, data={"role": "attribution"})
     second.refresh_from_db()
     assert second.role == "evidence"
 
 
-def test_citation_update_changes_editable_fields():
+def test_citation_update_changes_editable_fields(researcher):
     citation = CitationFactory()
     services.citation_update(
+        actor=researcher,
         citation=citation,
         data={"claim": citation.claim, "role": "evidence", "stance": "context", "quote": "q", "note": "n"},
     )
@@ -317,10 +329,10 @@ def test_verdict_keeps_the_citation_it_rests_on(reviewer, verdict, stance, flipp
     claim, citation = with_verdict(reviewer, verdict, stance)
     before = snapshot(Citation, citation.pk)
     with pytest.raises(Conflict) as caught:
-        services.citation_update(citation=citation, data={"stance": flipped})
+        services.citation_update(actor=reviewer, citation=citation, data={"stance": flipped})
     assert caught.value.code == "verdict_depends_on_citation"
     with pytest.raises(Conflict) as caught:
-        services.citation_delete(citation=citation)
+        services.citation_delete(actor=reviewer, citation=citation)
     assert caught.value.code == "verdict_depends_on_citation"
     assert snapshot(Citation, citation.pk) == before
     claim.refresh_from_db()
@@ -330,18 +342,18 @@ def test_verdict_keeps_the_citation_it_rests_on(reviewer, verdict, stance, flipp
 def test_verdict_citation_may_go_when_another_remains(reviewer):
     claim, citation = with_verdict(reviewer)
     spare = CitationFactory(claim=claim, stance="supports")
-    services.citation_update(citation=citation, data={"stance": "contradicts"})
+    services.citation_update(actor=reviewer, citation=citation, data={"stance": "contradicts"})
     citation.refresh_from_db()
     assert citation.stance == "contradicts"
-    services.citation_delete(citation=citation)
+    services.citation_delete(actor=reviewer, citation=citation)
     assert list(claim.citations.all()) == [spare]
 
 
 @pytest.mark.parametrize("verdict", [Status.DISPUTED, Status.UNVERIFIABLE])
 def test_verdicts_needing_no_citation_do_not_hold_citations(reviewer, verdict):
     claim, citation = with_verdict(reviewer, verdict)
-    services.citation_update(citation=citation, data={"stance": "contradicts"})
-    services.citation_delete(citation=citation)
+    services.citation_update(actor=reviewer, citation=citation, data={"stance": "contradicts"})
+    services.citation_delete(actor=reviewer, citation=citation)
     assert not claim.citations.exists()
 
 

@@ -9,6 +9,7 @@ from django.db import connection, transaction
 from claims import matching, services
 from claims.matching import rebuild_term_statistics, term_statistics
 from claims.models import ClaimTerm, ClaimTermDelta
+from config.policies import SYSTEM
 from tests.claims.test_races import race
 from tests.factories import ArticleFactory, ClaimFactory
 
@@ -53,7 +54,7 @@ def test_statistics_follow_create_edit_trash_restore_and_purge(reviewer, superus
     assert kept()["rocket"] == (1, 2)  # one claim, twice
     assert kept()[""][0] == 2
 
-    services.claim_update(claim=rockets, data={"statement": "Drones struck the embassy."})
+    services.claim_update(actor=reviewer, claim=rockets, data={"statement": "Drones struck the embassy."})
     assert "rocket" not in kept()
     assert kept()["drone"] == (1, 1)
     assert kept() == recounted()
@@ -87,7 +88,7 @@ def test_statistics_follow_bulk_writes_and_ignore_unrelated_updates():
     services.claims_create_bulk(
         article=article,
         claims=[{"statement": f"Claim number {n} about rockets.", "quote": quote} for n in range(5)],
-        created_by=None,
+        created_by=SYSTEM,
     )
     assert kept()["rocket"] == (5, 5)
     assert kept() == recounted()
@@ -131,11 +132,13 @@ def test_writers_at_once_neither_deadlock_nor_lose_counts():
             made = services.claims_create_bulk(
                 article=article,
                 claims=[{"statement": f"{word} {n}", "quote": quote} for n, word in enumerate(order)],
-                created_by=None,
+                created_by=SYSTEM,
             )
             barrier.wait(timeout=10)
             for claim in made:
-                services.claim_update(claim=claim, data={"statement": claim.statement + " zulu"})
+                services.claim_update(
+                    actor=SYSTEM, claim=claim, data={"statement": claim.statement + " zulu"}
+                )
         return len(made)
 
     for _ in range(3):

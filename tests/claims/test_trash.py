@@ -6,6 +6,7 @@ from django.urls import reverse
 from claims import services
 from claims.models import Article, Citation, CitationEvent, Claim, ClaimEvent, Status, StatusChange
 from config.errors import Conflict, Forbidden
+from config.policies import SYSTEM
 from tests.factories import ArticleFactory, CitationFactory, ClaimFactory, SourceFactory
 from tests.helpers import assert_error, error_fields, if_match
 
@@ -90,10 +91,10 @@ def test_claim_already_in_trash_is_unknown_to_delete(reviewer_client, reviewer):
     assert caught.value.code == "in_trash"
 
 
-def test_stale_version_leaves_claim_out_of_trash(reviewer_client):
+def test_stale_version_leaves_claim_out_of_trash(reviewer_client, researcher):
     claim = ClaimFactory()
     stale = if_match(claim)
-    services.claim_update(claim=claim, data={"statement": "Changed meanwhile."})
+    services.claim_update(actor=researcher, claim=claim, data={"statement": "Changed meanwhile."})
     before = state(claim)
     assert_error(reviewer_client.delete(detail(claim), **stale), 412)
     assert state(claim) == before
@@ -158,7 +159,7 @@ def test_citation_add_service_refuses_trashed_claim(reviewer):
     claim = trashed_claim(reviewer)
     with pytest.raises(Conflict) as caught:
         services.citation_add(
-            claim=claim, source=SourceFactory(), role="evidence", stance="supports", added_by=None
+            claim=claim, source=SourceFactory(), role="evidence", stance="supports", added_by=SYSTEM
         )
     assert caught.value.code == "in_trash"
     assert not Citation.objects.exists()
@@ -279,12 +280,12 @@ def test_claim_services_refuse_an_article_in_trash(reviewer):
             article=article,
             statement="S.",
             quote="almost certainly conducted by a militia group",
-            created_by=None,
+            created_by=SYSTEM,
         )
     assert caught.value.code == "in_trash"
     claim = ClaimFactory()
     with pytest.raises(Conflict):
-        services.claim_update(claim=claim, data={"article": article})
+        services.claim_update(actor=reviewer, claim=claim, data={"article": article})
     assert Claim.objects.get(pk=claim.pk).article_id == claim.article_id
     assert Claim.objects.count() == 1
 

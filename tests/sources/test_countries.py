@@ -49,9 +49,9 @@ def test_an_edit_to_an_unassigned_code_is_refused(reviewer_client):
     assert publisher.country == "US"
 
 
-def test_the_service_refuses_what_the_serializer_would(db):
+def test_the_service_refuses_what_the_serializer_would(db, researcher):
     with pytest.raises(services.InvalidInput) as refused:
-        services.publisher_create(name="Somewhere", country="QQ")
+        services.publisher_create(actor=researcher, name="Somewhere", country="QQ")
     assert list(refused.value.errors) == ["country"]
     assert not Publisher.objects.exists()
 

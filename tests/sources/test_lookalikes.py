@@ -38,13 +38,13 @@ DIFFERENT = ["Reuter", "Reuters Foundation", "Router", "Reuters Institute", "Gua
 
 
 @pytest.fixture
-def reuters(db):
-    return services.publisher_create(name="Reuters", kind="news_media")
+def reuters(db, researcher):
+    return services.publisher_create(actor=researcher, name="Reuters", kind="news_media")
 
 
 @pytest.fixture
-def guardian(db):
-    return services.publisher_create(name="The Guardian", kind="news_media")
+def guardian(db, researcher):
+    return services.publisher_create(actor=researcher, name="The Guardian", kind="news_media")
 
 
 def test_the_key_of_every_lookalike_is_the_key_of_the_name():
@@ -82,9 +82,9 @@ def test_a_different_name_is_accepted(researcher_client, reuters, guardian, name
 
 
 def test_renaming_into_a_lookalike_is_a_409_and_a_case_change_of_its_own_name_is_not(
-    reviewer_client, reuters
+    reviewer_client, reuters, researcher
 ):
-    other = services.publisher_create(name="Agence France-Presse")
+    other = services.publisher_create(actor=researcher, name="Agence France-Presse")
     url = reverse("publisher-detail", args=[other.pk])
     response = reviewer_client.patch(url, {"name": "R\u0435uters", "version": other.version}, format="json")
     assert response.status_code == 409
@@ -153,7 +153,7 @@ def test_the_import_refuses_two_lookalike_rows_in_one_file(researcher_client):
     assert Publisher.objects.count() == 0
 
 
-def test_the_migration_fills_keys_and_the_command_reports_stored_lookalikes(capsys):
+def test_the_migration_fills_keys_and_the_command_reports_stored_lookalikes(capsys, researcher):
     # As stored before the key existed: no keys, and two look-alike groups.
     Publisher.objects.bulk_create(
         [Publisher(name=name) for name in ["Reuters", "R\u0435uters", "AP", "Reuters\u200b", "A P", "BBC"]]
@@ -175,7 +175,7 @@ def test_the_migration_fills_keys_and_the_command_reports_stored_lookalikes(caps
     assert "\\u200b" in out
     # A new look-alike is still refused: the oldest of the group holds the key.
     with pytest.raises(services.Conflict):
-        services.publisher_create(name="\uff32euters")
+        services.publisher_create(actor=researcher, name="\uff32euters")
 
 
 def test_the_command_reports_nothing_when_names_are_distinct(capsys):

@@ -41,13 +41,15 @@ def provenance(client, source: Source):
 # Refusing cycles ------------------------------------------------------------------------
 
 
-def test_a_source_cannot_rely_on_a_source_that_relies_on_it():
+def test_a_source_cannot_rely_on_a_source_that_relies_on_it(researcher):
     report, review = SourceFactory(title="Report"), SourceFactory(title="Review")
     link(report, review)
     before = links()
 
     with pytest.raises(Conflict) as refused:
-        services.source_update(source=review, data={"relies_on": [report], "title": "Changed"})
+        services.source_update(
+            actor=researcher, source=review, data={"relies_on": [report], "title": "Changed"}
+        )
 
     assert refused.value.code == "reliance_cycle"
     assert [step["id"] for step in refused.value.extra["cycle"]] == [review.pk, report.pk, review.pk]
@@ -60,19 +62,19 @@ def test_a_source_cannot_rely_on_a_source_that_relies_on_it():
     assert (review.title, review.version) == ("Review", 1)
 
 
-def test_a_long_cycle_is_refused_and_named_in_order():
+def test_a_long_cycle_is_refused_and_named_in_order(researcher):
     sources = chain(40)
     before = links()
 
     with pytest.raises(Conflict) as refused:
-        services.source_update(source=sources[-1], data={"relies_on": [sources[0]]})
+        services.source_update(actor=researcher, source=sources[-1], data={"relies_on": [sources[0]]})
 
     cycle = [step["id"] for step in refused.value.extra["cycle"]]
     assert cycle == [sources[-1].pk, *(s.pk for s in sources)]
     assert links() == before
 
 
-def test_the_cycle_named_is_the_shortest_way_round():
+def test_the_cycle_named_is_the_shortest_way_round(researcher):
     a, b, c, d = (SourceFactory() for _ in range(4))
     link(b, c)
     link(c, d)
@@ -80,28 +82,28 @@ def test_the_cycle_named_is_the_shortest_way_round():
     link(b, a)  # b reaches a directly too
 
     with pytest.raises(Conflict) as refused:
-        services.source_update(source=a, data={"relies_on": [b]})
+        services.source_update(actor=researcher, source=a, data={"relies_on": [b]})
 
     assert [step["id"] for step in refused.value.extra["cycle"]] == [a.pk, b.pk, a.pk]
 
 
-def test_one_cycling_target_refuses_the_whole_edit():
+def test_one_cycling_target_refuses_the_whole_edit(researcher):
     a, b, c = SourceFactory(), SourceFactory(), SourceFactory()
     link(b, a)
 
     with pytest.raises(Conflict):
-        services.source_update(source=a, data={"relies_on": [c, b]})
+        services.source_update(actor=researcher, source=a, data={"relies_on": [c, b]})
 
     assert links() == {(b.pk, a.pk)}
 
 
-def test_diamonds_and_shared_origins_are_allowed():
+def test_diamonds_and_shared_origins_are_allowed(researcher):
     top, left, right, bottom = (SourceFactory() for _ in range(4))
-    services.source_update(source=left, data={"relies_on": [bottom]})
-    services.source_update(source=right, data={"relies_on": [bottom]})
-    services.source_update(source=top, data={"relies_on": [left, right]})
+    services.source_update(actor=researcher, source=left, data={"relies_on": [bottom]})
+    services.source_update(actor=researcher, source=right, data={"relies_on": [bottom]})
+    services.source_update(actor=researcher, source=top, data={"relies_on": [left, right]})
     # A shortcut to a source already reached is no cycle either.
-    services.source_update(source=top, data={"relies_on": [left, right, bottom]})
+    services.source_update(actor=researcher, source=top, data={"relies_on": [left, right, bottom]})
 
     assert links() == {
         (left.pk, bottom.pk),
@@ -112,17 +114,19 @@ def test_diamonds_and_shared_origins_are_allowed():
     }
 
 
-def test_keeping_existing_links_and_removing_some_is_no_cycle():
+def test_keeping_existing_links_and_removing_some_is_no_cycle(researcher):
     a, b, c = SourceFactory(), SourceFactory(), SourceFactory()
-    services.source_update(source=a, data={"relies_on": [b, c]})
-    services.source_update(source=a, data={"relies_on": [c]})
-    services.source_update(source=b, data={"relies_on": [c]})
+    services.source_update(actor=researcher, source=a, data={"relies_on": [b, c]})
+    services.source_update(actor=researcher, source=a, data={"relies_on": [c]})
+    services.source_update(actor=researcher, source=b, data={"relies_on": [c]})
     assert links() == {(a.pk, c.pk), (b.pk, c.pk)}
 
 
-def test_a_new_source_relying_on_a_chain_is_allowed():
+def test_a_new_source_relying_on_a_chain_is_allowed(researcher):
     sources = chain(5)
-    new = services.source_create(kind=Source.Kind.NEWS_REPORT, title="New", relies_on=[sources[0]])
+    new = services.source_create(
+        actor=researcher, kind=Source.Kind.NEWS_REPORT, title="New", relies_on=[sources[0]]
+    )
     assert (new.pk, sources[0].pk) in links()
 
 
@@ -167,7 +171,7 @@ def test_the_admin_refuses_a_cycle_and_shows_why(superuser_admin):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_edits_closing_a_cycle_together_cannot_both_pass():
+def test_two_edits_closing_a_cycle_together_cannot_both_pass(researcher):
     """Each link alone is fine; together they would be a cycle. The graph lock makes the
     second edit wait for the first and then see its link."""
     for _ in range(5):
@@ -178,7 +182,7 @@ def test_two_edits_closing_a_cycle_together_cannot_both_pass():
         def run(index, source, target, barrier=barrier, results=results):
             try:
                 barrier.wait(timeout=10)
-                services.source_update(source=source, data={"relies_on": [target]})
+                services.source_update(actor=researcher, source=source, data={"relies_on": [target]})
                 results[index] = "linked"
             except Exception as exc:
                 results[index] = exc

@@ -55,55 +55,61 @@ def test_normalize_url_refuses_malformed(raw):
 
 
 @pytest.mark.django_db
-def test_publisher_create_strips_name_and_upper_cases_country():
-    publisher = services.publisher_create(name="  Reuters ", country="gb", kind="news_media")
+def test_publisher_create_strips_name_and_upper_cases_country(researcher):
+    publisher = services.publisher_create(
+        actor=researcher, name="  Reuters ", country="gb", kind="news_media"
+    )
     publisher.refresh_from_db()
     assert (publisher.name, publisher.country, publisher.kind) == ("Reuters", "GB", "news_media")
 
 
 @pytest.mark.django_db
-def test_publisher_url_is_normalised_and_checked():
-    publisher = services.publisher_create(name="AP", url="HTTPS://APNews.com/#top")
+def test_publisher_url_is_normalised_and_checked(researcher):
+    publisher = services.publisher_create(actor=researcher, name="AP", url="HTTPS://APNews.com/#top")
     assert publisher.url == "https://apnews.com/"
     with pytest.raises(InvalidInput) as caught:
-        services.publisher_update(publisher=publisher, data={"url": "https://apnews.com:99999/"})
+        services.publisher_update(
+            actor=researcher, publisher=publisher, data={"url": "https://apnews.com:99999/"}
+        )
     assert list(caught.value.errors) == ["url"]
     publisher.refresh_from_db()
     assert publisher.url == "https://apnews.com/"
 
 
 @pytest.mark.django_db
-def test_publisher_create_refuses_name_in_other_case():
+def test_publisher_create_refuses_name_in_other_case(researcher):
     PublisherFactory(name="Reuters")
     with pytest.raises(Conflict) as caught:
-        services.publisher_create(name="rEUTERS")
+        services.publisher_create(actor=researcher, name="rEUTERS")
     assert caught.value.code == "duplicate"
     assert caught.value.errors.keys() == {"name"}
     assert Publisher.objects.count() == 1
 
 
 @pytest.mark.django_db
-def test_publisher_update_allows_own_name_and_refuses_another():
+def test_publisher_update_allows_own_name_and_refuses_another(researcher):
     PublisherFactory(name="Reuters")
     publisher = PublisherFactory(name="ap")
-    services.publisher_update(publisher=publisher, data={"name": "AP", "country": "us"})
+    services.publisher_update(actor=researcher, publisher=publisher, data={"name": "AP", "country": "us"})
     publisher.refresh_from_db()
     assert (publisher.name, publisher.country) == ("AP", "US")
     with pytest.raises(Conflict):
-        services.publisher_update(publisher=publisher, data={"name": " reuters ", "country": "fr"})
+        services.publisher_update(
+            actor=researcher, publisher=publisher, data={"name": " reuters ", "country": "fr"}
+        )
     publisher.refresh_from_db()
     assert (publisher.name, publisher.country) == ("AP", "US")
 
 
 @pytest.mark.django_db
-def test_publisher_delete_refuses_while_in_use_and_deletes_otherwise():
+def test_publisher_delete_refuses_while_in_use_and_deletes_otherwise(reviewer):
     used = SourceFactory().publisher
     unused = PublisherFactory()
     with pytest.raises(Conflict) as caught:
-        services.publisher_delete(publisher=used)
+        services.publisher_delete(actor=reviewer, publisher=used)
     assert caught.value.code == "in_use"
     assert caught.value.extra["sources"] == [used.sources.get().pk]
-    services.publisher_delete(publisher=unused)
+    services.publisher_delete(actor=reviewer, publisher=unused)
     assert list(Publisher.objects.all()) == [used]
 
 
@@ -111,9 +117,10 @@ def test_publisher_delete_refuses_while_in_use_and_deletes_otherwise():
 
 
 @pytest.mark.django_db
-def test_source_create_normalises_urls_and_links_sources():
+def test_source_create_normalises_urls_and_links_sources(researcher):
     base = SourceFactory()
     source = services.source_create(
+        actor=researcher,
         kind="report",
         title="Review",
         url="HTTPS://Example.org/r?utm_source=x#p2",
@@ -128,50 +135,56 @@ def test_source_create_normalises_urls_and_links_sources():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("field", ["url", "archived_url"])
-def test_source_create_refuses_bad_url(field):
+def test_source_create_refuses_bad_url(field, researcher):
     with pytest.raises(InvalidInput) as caught:
-        services.source_create(kind="report", title="Review", **{field: "https://example.org:70000/"})
+        services.source_create(
+            actor=researcher, kind="report", title="Review", **{field: "https://example.org:70000/"}
+        )
     assert caught.value.errors.keys() == {field}
     assert not Source.objects.exists()
 
 
 @pytest.mark.django_db
-def test_source_url_too_long_once_normalised_is_refused():
+def test_source_url_too_long_once_normalised_is_refused(researcher):
     # 1,000 characters as sent; every "ä" becomes "%C3%A4" once normalised.
     url = "https://example.org/s?q=" + "ä" * 976
     with pytest.raises(InvalidInput) as caught:
-        services.source_create(kind="report", title="Review", url=url)
+        services.source_create(actor=researcher, kind="report", title="Review", url=url)
     assert (caught.value.code, list(caught.value.errors)) == ("max_length", ["url"])
     assert not Source.objects.exists()
 
 
 @pytest.mark.django_db
-def test_source_create_refuses_unknown_field():
+def test_source_create_refuses_unknown_field(researcher):
     with pytest.raises(TypeError, match="status"):
-        services.source_create(kind="report", title="Review", status="x")
+        services.source_create(actor=researcher, kind="report", title="Review", status="x")
     assert not Source.objects.exists()
 
 
 @pytest.mark.django_db
-def test_source_url_unique_when_present():
+def test_source_url_unique_when_present(researcher):
     existing = SourceFactory(url="https://example.org/r")
     with pytest.raises(Conflict) as caught:
-        services.source_create(kind="report", title="Copy", url="https://EXAMPLE.org/r?utm_medium=m")
+        services.source_create(
+            actor=researcher, kind="report", title="Copy", url="https://EXAMPLE.org/r?utm_medium=m"
+        )
     assert caught.value.code == "duplicate"
     assert caught.value.extra == {"existing_id": existing.pk}
-    services.source_create(kind="report", title="No link one")
-    services.source_create(kind="report", title="No link two", url="")
+    services.source_create(actor=researcher, kind="report", title="No link one")
+    services.source_create(actor=researcher, kind="report", title="No link two", url="")
     assert Source.objects.filter(url="").count() == 2
 
 
 @pytest.mark.django_db
-def test_source_update_keeps_own_url_and_replaces_links():
+def test_source_update_keeps_own_url_and_replaces_links(researcher):
     first, second, third = SourceFactory.create_batch(3)
     source = SourceFactory(url="https://example.org/r")
     SourceReliance.objects.create(source=source, relies_on=first)
     SourceReliance.objects.create(source=source, relies_on=second)
     services.source_update(
-        source=source, data={"url": "https://example.org/r#again", "relies_on": [second, third]}
+        actor=researcher,
+        source=source,
+        data={"url": "https://example.org/r#again", "relies_on": [second, third]},
     )
     source.refresh_from_db()
     assert source.url == "https://example.org/r"
@@ -179,12 +192,14 @@ def test_source_update_keeps_own_url_and_replaces_links():
 
 
 @pytest.mark.django_db
-def test_source_update_refuses_self_reliance_and_changes_nothing():
+def test_source_update_refuses_self_reliance_and_changes_nothing(researcher):
     base = SourceFactory()
     source = SourceFactory(title="Before")
     SourceReliance.objects.create(source=source, relies_on=base)
     with pytest.raises(InvalidInput) as caught:
-        services.source_update(source=source, data={"title": "After", "relies_on": [base, source]})
+        services.source_update(
+            actor=researcher, source=source, data={"title": "After", "relies_on": [base, source]}
+        )
     assert caught.value.code == "self_reliance"
     source.refresh_from_db()
     assert source.title == "Before"

@@ -6,6 +6,7 @@ from django.urls import reverse
 from claims import services as claim_services
 from claims.models import Citation
 from config.errors import Conflict, Forbidden
+from config.policies import SYSTEM
 from sources import services
 from sources.models import Publisher, Source, SourceEvent, SourceReliance
 from tests.factories import CitationFactory, ClaimFactory, PublisherFactory, SourceFactory
@@ -137,12 +138,12 @@ def test_source_services_refuse_links_to_trashed_sources(reviewer):
     source = trashed(SourceFactory(), reviewer)
     other = SourceFactory()
     with pytest.raises(Conflict) as caught:
-        services.source_update(source=other, data={"relies_on": [source]})
+        services.source_update(actor=reviewer, source=other, data={"relies_on": [source]})
     assert (caught.value.code, caught.value.extra) == ("in_trash", {"sources": [source.pk]})
     assert not SourceReliance.objects.exists()
     with pytest.raises(Conflict):
         claim_services.citation_add(
-            claim=ClaimFactory(), source=source, role="evidence", stance="supports", added_by=None
+            claim=ClaimFactory(), source=source, role="evidence", stance="supports", added_by=SYSTEM
         )
     assert not Citation.objects.exists()
 

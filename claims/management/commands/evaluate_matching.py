@@ -4,6 +4,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from claims import evaluation
+from config.errors import Forbidden
+from config.policies import SYSTEM
 
 
 class Command(BaseCommand):
@@ -53,14 +55,18 @@ class Command(BaseCommand):
                 raise CommandError(f"--{name}: no such file: {options[name]}")
         documents = None
         if options["documents"] is not None:
-            user = None
+            user = SYSTEM  # no person to name: the documents are recorded without an author
             if options["user"]:
-                user = get_user_model().objects.filter(username=options["user"]).first()
-                if user is None:
+                named = get_user_model().objects.filter(username=options["user"]).first()
+                if named is None:
                     raise CommandError(f"--user: no user named {options['user']!r}.")
-            documents = evaluation.load_documents(
-                path=options["documents"], collection=options["collection"], created_by=user
-            )
+                user = named
+            try:
+                documents = evaluation.load_documents(
+                    path=options["documents"], collection=options["collection"], created_by=user
+                )
+            except Forbidden as exc:
+                raise CommandError(f"--user: {exc.message}") from exc
         try:
             queries = list(
                 evaluation.trec_queries(

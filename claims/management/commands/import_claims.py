@@ -11,7 +11,7 @@ from claims.importer import (
     import_document,
     parse_json_bytes,
 )
-from config.errors import InvalidInput
+from config.errors import Forbidden, InvalidInput
 from config.history import command_context
 
 FORMATS = ("json", "csv")
@@ -67,7 +67,7 @@ class Command(BaseCommand):
             for item in exc.error_items():
                 self.stderr.write(f"{item['field'] or '(file)'}: {item['message']} [{item['code']}]")
             raise CommandError(exc.message) from exc
-        except InvalidInput as exc:
+        except (InvalidInput, Forbidden) as exc:
             raise CommandError(exc.message) from exc
 
         verb = "Would import" if result["dry_run"] else "Imported"

@@ -2,6 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from claims.demo.loader import load_demo
+from config.errors import Forbidden
 
 
 class Command(BaseCommand):
@@ -23,7 +24,10 @@ class Command(BaseCommand):
             raise CommandError(
                 f"No user named {options['user']!r}: create one (a researcher) or pass --user."
             ) from exc
-        created = load_demo(user=user)
+        try:
+            created = load_demo(user=user)
+        except Forbidden as exc:  # the services' policy: the demo is recorded by a researcher
+            raise CommandError(f"--user {options['user']}: {exc.message}") from exc
         if any(created.values()):
             summary = ", ".join(f"{count} {name}" for name, count in created.items())
             self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {summary}."))
