@@ -26,7 +26,8 @@ from config.trash import (
     take_out_of_trash,
 )
 from sources.models import Source
-from sources.services import _normal_url, require_live_sources, require_unique_url
+from sources.services import require_live_sources, require_unique_url
+from sources.urls_normal import normal_url
 
 ARTICLE_FIELDS = ("title", "url", "byline", "publisher", "published_on", "language", "body")
 CLAIM_FIELDS = ("article", "statement", "quote", "quote_start", "quote_end", "claimant", "claim_date")
@@ -50,7 +51,7 @@ def _check_article_url(url: str, *, exclude_id: int | None = None) -> None:
 def article_create(*, created_by: User | None, **fields: Any) -> Article:
     """Article URLs are stored normalised and unique when present; the body is stored with
     ``\n`` line endings (``normalise_text``), and claims' offsets count that stored body."""
-    fields["url"] = _normal_url(fields.get("url", ""))
+    fields["url"] = normal_url(fields.get("url", ""))
     fields["body"] = normalise_text(fields.get("body", ""))
     _check_article_url(fields["url"])
     article = Article(created_by=created_by, **fields)
@@ -73,7 +74,7 @@ def article_update(*, article: Article, data: dict[str, Any], expected_version: 
     check_version(article, expected_version)
     data = {field: data[field] for field in ARTICLE_FIELDS if field in data}
     if "url" in data:
-        data["url"] = _normal_url(data["url"])
+        data["url"] = normal_url(data["url"])
         _check_article_url(data["url"], exclude_id=article.pk)
     if "body" in data:
         data["body"] = normalise_text(data["body"])

@@ -4,16 +4,11 @@ import pghistory
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.importer import (
-    SECTIONS,
-    ImportRefused,
-    find_article,
-    import_csv,
-    import_document,
-    parse_json_bytes,
-)
 from config.errors import InvalidInput
 from config.history import command_context
+from interchange.importing.importer import SECTIONS, find_article, import_csv, import_document
+from interchange.importing.problems import ImportRefused
+from interchange.importing.reading import parse_json_bytes
 
 FORMATS = ("json", "csv")
 
