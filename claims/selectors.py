@@ -1,6 +1,7 @@
 """Read querysets for articles, claims and citations, with what their serializers need."""
 
-from collections.abc import Iterable, Mapping
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -253,3 +254,76 @@ def claim_evidence(*, claim: Claim) -> ClaimEvidence:
         provenance=provenance,
         stance_counts=counts,
     )
+
+
+# Natural keys: how the import and the demo loader find the stored record a row stands for.
+
+# ("id", pk), or an article's natural key: ("url", url) or ("title", title, byline).
+ArticleKey = tuple[Hashable, ...]
+# ("id", pk), or a claim's natural key: ("quote", article, quote, quote_start).
+ClaimKey = tuple[Hashable, ...]
+# (claim, source, role).
+CitationKey = tuple[Hashable, Hashable, str]
+
+
+def article_natural_key(*, url: str, title: str, byline: str) -> ArticleKey:
+    """How an article is recognised: by its URL (normalised); without one, by its title and
+    byline."""
+    if url:
+        return ("url", url)
+    return ("title", title, byline)
+
+
+def articles_by_key(keys: Iterable[ArticleKey]) -> dict[ArticleKey, list[Article]]:
+    """The stored articles (those in the trash included) under each of ``keys`` that names
+    any, in one query, lowest id first."""
+    wanted = set(keys)
+    kinds: dict[Hashable, set[Hashable]] = defaultdict(set)
+    for key in wanted:
+        kinds[key[0]].add(key[1])
+    query = Q(pk__in=kinds["id"]) | Q(url__in=kinds["url"] - {""}) | Q(url="", title__in=kinds["title"])
+    found: dict[ArticleKey, list[Article]] = defaultdict(list)
+    for article in Article.objects.filter(query).order_by("id"):
+        natural = article_natural_key(url=article.url, title=article.title, byline=article.byline)
+        for key in (("id", article.pk), natural):
+            if key in wanted:
+                found[key].append(article)
+    return dict(found)
+
+
+def claim_natural_key(*, article: Hashable, quote: str, quote_start: int) -> ClaimKey:
+    """How a claim is recognised: by its article (the article's id), exact quote and offset."""
+    return ("quote", article, quote, quote_start)
+
+
+def claims_by_key(keys: Iterable[ClaimKey]) -> dict[ClaimKey, Claim]:
+    """The stored claim (in the trash or not) under each of ``keys`` that names one, in one
+    query; of several claims with the same natural key, the oldest."""
+    wanted = set(keys)
+    ids = {key[1] for key in wanted if key[0] == "id"}
+    naturals = [key for key in wanted if key[0] == "quote"]
+    # By article alone: a list of every quote would make a long query slower to plan than the
+    # few claims it leaves out.
+    query = Q(pk__in=ids) | Q(article_id__in={key[1] for key in naturals})
+    found: dict[ClaimKey, Claim] = {}
+    for claim in Claim.objects.filter(query).order_by("id"):
+        natural = claim_natural_key(
+            article=claim.article_id, quote=claim.quote, quote_start=claim.quote_start
+        )
+        for key in (("id", claim.pk), natural):
+            if key in wanted:
+                found.setdefault(key, claim)
+    return found
+
+
+def citations_by_key(keys: Iterable[CitationKey]) -> dict[CitationKey, Citation]:
+    """The stored citation under each (claim id, source id, role) of ``keys``, in one query."""
+    wanted = set(keys)
+    found = Citation.objects.filter(
+        claim_id__in={key[0] for key in wanted}, source_id__in={key[1] for key in wanted}
+    )
+    return {
+        key: citation
+        for citation in found
+        if (key := (citation.claim_id, citation.source_id, citation.role)) in wanted
+    }

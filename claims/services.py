@@ -25,7 +25,8 @@ from config.trash import (
     take_out_of_trash,
 )
 from sources.models import Source
-from sources.services import _normal_url, require_live_sources, require_unique_url
+from sources.services import require_live_sources, require_unique_url
+from sources.urls_normal import normal_url
 
 ARTICLE_FIELDS = ("title", "url", "byline", "publisher", "published_on", "language", "body")
 CLAIM_FIELDS = ("article", "statement", "quote", "quote_start", "claimant", "claim_date")
@@ -51,7 +52,7 @@ def article_create(*, created_by: User | SystemActor, **fields: Any) -> Article:
     ``\n`` line endings (``normalise_text``), and claims' offsets count that stored body.
     ``created_by`` must be one ``policies.can_create_article`` allows."""
     policies.require_may_create_article(created_by)
-    fields["url"] = _normal_url(fields.get("url", ""))
+    fields["url"] = normal_url(fields.get("url", ""))
     fields["body"] = normalise_text(fields.get("body", ""))
     _check_article_url(fields["url"])
     article = Article(created_by=author(created_by), **fields)
@@ -78,7 +79,7 @@ def article_update(
     check_version(article, expected_version)
     data = {field: data[field] for field in ARTICLE_FIELDS if field in data}
     if "url" in data:
-        data["url"] = _normal_url(data["url"])
+        data["url"] = normal_url(data["url"])
         _check_article_url(data["url"], exclude_id=article.pk)
     if "body" in data:
         data["body"] = normalise_text(data["body"])

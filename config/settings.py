@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "config",
     "sources",
     "claims",
+    "interchange.importing",
     "benchmarks",
 ]
 
@@ -202,7 +203,7 @@ MAX_URI_BYTES = int(os.environ.get("MAX_URI_BYTES", "8192"))
 MAX_HEADER_BYTES = int(os.environ.get("MAX_HEADER_BYTES", "32768"))
 MAX_HEADER_COUNT = int(os.environ.get("MAX_HEADER_COUNT", "100"))
 REQUEST_BODY_TIMEOUT = _seconds("REQUEST_BODY_TIMEOUT", "60")
-# ... except for POST /api/v1/import/, whose file may hold thousands of claims (claims.importer).
+# ... except for POST /api/v1/import/, whose file may hold thousands of claims (interchange.importing).
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 IMPORT_PATH = "/api/v1/import/"
 

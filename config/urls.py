@@ -7,11 +7,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from claims.changes import ChangeFeedViewSet
 from claims.export_views import ClaimReviewViewSet
-from claims.import_views import ImportView
 from claims.trash import TrashViewSet
 from claims.views import ArticleViewSet, CitationViewSet, ClaimViewSet
 from config.api_root import ClaimtrackRouter
 from config.auth_views import AllTokensView, MeView, TokenView
+from interchange.importing.views import ImportView
 from sources.views import PublisherViewSet, SourceViewSet
 
 router = ClaimtrackRouter()

@@ -21,30 +21,13 @@ from sources.countries import COUNTRY_HELP, country_code
 from sources.identity import name_key
 from sources.models import Publisher, Source, SourceReliance
 from sources.provenance import lock_reliance_graph, reliance_cycle
-from sources.urls_normal import normalize_url
+from sources.urls_normal import PUBLISHER_URL_MAX_LENGTH, normal_url
 
 PUBLISHER_FIELDS = ("name", "kind", "country", "url")
 SOURCE_FIELDS = (
     "kind", "title", "publisher", "authors", "url", "archived_url", "published_on",
     "accessed_on", "identifier", "language", "summary",
 )  # fmt: skip
-
-
-URL_MAX_LENGTH = 2000
-PUBLISHER_URL_MAX_LENGTH = 500
-
-
-def _normal_url(value: str, field: str = "url", max_length: int = URL_MAX_LENGTH) -> str:
-    try:
-        normal = normalize_url(value)
-    except ValueError as exc:
-        raise InvalidInput(f"Not a valid URL: {exc}.", field=field) from exc
-    # Normalising percent-encodes the query, which can make a URL longer than its column.
-    if len(normal) > max_length:
-        raise InvalidInput(
-            f"The URL is longer than {max_length} characters once normalised.", field=field, code="max_length"
-        )
-    return normal
 
 
 def _check_publisher_name(name: str, *, exclude_id: int | None = None) -> str:
@@ -90,7 +73,7 @@ def publisher_create(
     name = name.strip()
     key = _check_publisher_name(name)
     country = _check_country(country)
-    url = _normal_url(url, max_length=PUBLISHER_URL_MAX_LENGTH)
+    url = normal_url(url, max_length=PUBLISHER_URL_MAX_LENGTH)
     publisher = Publisher(name=name, name_key=key, kind=kind, country=country, url=url)
     publisher.save()
     return publisher
@@ -116,7 +99,7 @@ def publisher_update(
     if "country" in data:
         data["country"] = _check_country(data["country"])
     if "url" in data:
-        data["url"] = _normal_url(data["url"], max_length=PUBLISHER_URL_MAX_LENGTH)
+        data["url"] = normal_url(data["url"], max_length=PUBLISHER_URL_MAX_LENGTH)
     for field in PUBLISHER_FIELDS:
         if field in data:
             setattr(publisher, field, data[field])
@@ -207,8 +190,8 @@ def source_create(*, actor: User | SystemActor, relies_on: Iterable[Source] = ()
     relies_on = list(relies_on)
     if relies_on:
         lock_reliance_graph()  # before any row lock, like source_update
-    fields["url"] = _normal_url(fields.get("url", ""))
-    fields["archived_url"] = _normal_url(fields.get("archived_url", ""), "archived_url")
+    fields["url"] = normal_url(fields.get("url", ""))
+    fields["archived_url"] = normal_url(fields.get("archived_url", ""), field="archived_url")
     _check_source_url(fields["url"])
     source = Source(**fields)
     source.save()
@@ -230,10 +213,10 @@ def source_update(
     check_version(source, expected_version)
     relies_on = data.pop("relies_on", None)
     if "url" in data:
-        data["url"] = _normal_url(data["url"])
+        data["url"] = normal_url(data["url"])
         _check_source_url(data["url"], exclude_id=source.pk)
     if "archived_url" in data:
-        data["archived_url"] = _normal_url(data["archived_url"], "archived_url")
+        data["archived_url"] = normal_url(data["archived_url"], field="archived_url")
     if relies_on is not None:
         # Before the other fields, so a refused cycle is named with the titles as they stand.
         _set_relies_on(source, relies_on)

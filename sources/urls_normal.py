@@ -2,9 +2,14 @@
 
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from config.errors import InvalidInput
+
 # Query parameters that only track a click and never choose the page.
 TRACKING_PARAMS = frozenset({"fbclid", "gclid", "mc_cid", "mc_eid", "igshid", "ref_src"})
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# The columns URLs are stored in.
+URL_MAX_LENGTH = 2000
+PUBLISHER_URL_MAX_LENGTH = 500
 
 
 def normalize_url(url: str) -> str:
@@ -30,3 +35,19 @@ def normalize_url(url: str) -> str:
     )
     path = parts.path or "/"
     return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def normal_url(value: str, *, field: str = "url", max_length: int = URL_MAX_LENGTH) -> str:
+    """A URL as it is stored and compared: normalised (``normalize_url``) and at most
+    ``max_length`` characters once normalised; otherwise ``InvalidInput`` naming ``field``.
+    Empty stays empty. Every door that stores or looks up a URL calls this."""
+    try:
+        normal = normalize_url(value)
+    except ValueError as exc:
+        raise InvalidInput(f"Not a valid URL: {exc}.", field=field) from exc
+    # Normalising percent-encodes the query, which can make a URL longer than its column.
+    if len(normal) > max_length:
+        raise InvalidInput(
+            f"The URL is longer than {max_length} characters once normalised.", field=field, code="max_length"
+        )
+    return normal

@@ -1,5 +1,5 @@
 """POST /api/v1/import/: a JSON document or a CSV of one article's claims, all or nothing and
-idempotent (claims.importer)."""
+idempotent (interchange.importing)."""
 
 import copy
 import json

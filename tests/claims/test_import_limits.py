@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from claims import importer
+from interchange.importing import reading
 from tests.claims.test_import import post_csv, post_json, snapshot
 from tests.factories import ARTICLE_BODY, ArticleFactory
 
@@ -22,7 +22,7 @@ def _problems(response) -> list[tuple]:
     return [(item["code"], item["message"]) for item in body["errors"]]
 
 
-@pytest.mark.parametrize("columns", [importer.MAX_CSV_COLUMNS + 1, 200_000])
+@pytest.mark.parametrize("columns", [reading.MAX_CSV_COLUMNS + 1, 200_000])
 def test_a_header_over_the_column_limit_is_refused_naming_it(researcher_client, article, columns):
     before = snapshot()
     header = ",".join(["statement", "quote", *(f"c{n}" for n in range(columns - 2))])
@@ -30,20 +30,20 @@ def test_a_header_over_the_column_limit_is_refused_naming_it(researcher_client, 
     assert response.status_code == 400
     [(code, message)] = _problems(response)
     assert code == "too_many_columns"
-    assert str(importer.MAX_CSV_COLUMNS) in message
+    assert str(reading.MAX_CSV_COLUMNS) in message
     assert snapshot() == before
 
 
 def test_a_header_at_the_column_limit_is_checked_column_by_column(researcher_client, article):
     # As many repeated names as the limit allows: each duplicate is listed once.
-    header = ",".join(["statement", "quote"] * (importer.MAX_CSV_COLUMNS // 2))
+    header = ",".join(["statement", "quote"] * (reading.MAX_CSV_COLUMNS // 2))
     response = post_csv(researcher_client, f"{header}\n", article=article.pk)
     assert response.status_code == 400
     assert sorted(code for code, _ in _problems(response)) == ["duplicate_column", "duplicate_column"]
 
 
 def test_a_csv_over_the_row_limit_is_refused_naming_it(researcher_client, article, monkeypatch):
-    monkeypatch.setattr(importer, "MAX_ROWS", 3)
+    monkeypatch.setattr(reading, "MAX_ROWS", 3)
     before = snapshot()
     rows = "".join(f"Claim {n},militia group\n" for n in range(4))
     response = post_csv(researcher_client, f"statement,quote\n{rows}", article=article.pk)
@@ -55,7 +55,7 @@ def test_a_csv_over_the_row_limit_is_refused_naming_it(researcher_client, articl
 
 
 def test_a_csv_at_the_row_limit_is_imported(researcher_client, article, monkeypatch):
-    monkeypatch.setattr(importer, "MAX_ROWS", 2)
+    monkeypatch.setattr(reading, "MAX_ROWS", 2)
     rows = "Claim one,militia group\nClaim two,21 rockets were fired\n\n"
     response = post_csv(researcher_client, f"statement,quote\n{rows}", article=article.pk)
     assert response.status_code in (200, 201), response.content
@@ -63,7 +63,7 @@ def test_a_csv_at_the_row_limit_is_imported(researcher_client, article, monkeypa
 
 
 def test_a_document_over_the_row_limit_is_refused_naming_it(researcher_client, monkeypatch):
-    monkeypatch.setattr(importer, "MAX_ROWS", 3)
+    monkeypatch.setattr(reading, "MAX_ROWS", 3)
     before = snapshot()
     document = {
         "publishers": [{"name": f"P{n}"} for n in range(2)],
@@ -78,7 +78,7 @@ def test_a_document_over_the_row_limit_is_refused_naming_it(researcher_client, m
 
 
 def test_a_document_at_the_row_limit_is_imported(researcher_client, monkeypatch):
-    monkeypatch.setattr(importer, "MAX_ROWS", 3)
+    monkeypatch.setattr(reading, "MAX_ROWS", 3)
     document = {"publishers": [{"name": f"P{n}"} for n in range(3)]}
     response = post_json(researcher_client, document)
     assert response.status_code in (200, 201), response.content

@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 from rest_framework import serializers
 
-from claims import import_serializers
 from claims import serializers as claim_serializers
 from claims.models import Article, Citation, Claim
 from config.serializers import IdRelatedField
+from interchange.importing import serializers as import_serializers
 from sources import serializers as source_serializers
 from sources.models import Source
 from tests.config.test_bad_input import assert_error, snapshot, world  # noqa: F401

@@ -3,16 +3,11 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.importer import (
-    SECTIONS,
-    ImportRefused,
-    find_article,
-    import_csv,
-    import_document,
-    parse_json_bytes,
-)
 from config.errors import Forbidden, InvalidInput
 from config.history import command_context
+from interchange.importing.importer import SECTIONS, find_article, import_csv, import_document
+from interchange.importing.problems import ImportRefused
+from interchange.importing.reading import parse_json_bytes
 
 FORMATS = ("json", "csv")
 

@@ -1,4 +1,4 @@
-"""``POST /api/v1/import/``: a JSON document, or a CSV of one article's claims (claims.importer)."""
+"""``POST /api/v1/import/``: a JSON document, or a CSV of one article's claims (interchange.importing)."""
 
 from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
@@ -7,30 +7,24 @@ from rest_framework import parsers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from claims.import_serializers import (
+from config.errors import InvalidInput
+from config.exceptions import error_body
+from interchange.importing.importer import find_article, import_csv, import_document
+from interchange.importing.problems import ImportRefused, Problem
+from interchange.importing.reading import CSV_MEDIA_TYPE, parse_json_bytes, read_upload
+from interchange.importing.serializers import (
     ImportDocumentSerializer,
     ImportErrorSerializer,
     ImportFormatsSerializer,
     ImportResultSerializer,
     ImportUploadSerializer,
 )
-from claims.importer import (
-    ImportRefused,
-    Problem,
-    find_article,
-    import_csv,
-    import_document,
-    parse_json_bytes,
-)
-from config.errors import InvalidInput
-from config.exceptions import error_body
 
-CSV_MEDIA_TYPE = "text/csv"
 TRUE, FALSE = frozenset({"true", "1", "yes"}), frozenset({"false", "0", "no", ""})
 
 
 class RawParser(parsers.BaseParser):
-    """Hands the raw bytes on: claims.importer decodes them, so it can name a wrong encoding
+    """Hands the raw bytes on: interchange.importing.reading decodes them, so it can name a wrong encoding
     or a JSON syntax error in its own terms. (DRF's JSONParser would be handed
     ``request.body``, capped by DATA_UPLOAD_MAX_MEMORY_SIZE; an import has its own cap,
     IMPORT_MAX_BYTES, enforced by config.middleware.)"""
@@ -64,17 +58,6 @@ def _dry_run(request) -> bool:
     if value in FALSE:
         return False
     raise InvalidInput("Give true or false.", field="dry_run", code="invalid")
-
-
-def _upload(request, article_ref: str | None) -> tuple[bool, bytes, str | None]:
-    """An uploaded file: whether it is a CSV (by name or type), its bytes, and the article."""
-    upload = request.FILES.get("file")
-    if upload is None:
-        raise InvalidInput("Choose a file to import.", field="file", code="required")
-    name = (upload.name or "").lower()
-    is_csv = name.endswith(".csv") or (upload.content_type or "").lower() == CSV_MEDIA_TYPE
-    form_article = (request.data.get("article") or "").strip()
-    return is_csv, upload.read(), form_article or article_ref or None
 
 
 CSV_EXAMPLE = (
@@ -180,7 +163,7 @@ class ImportView(APIView):
         media_type = (request.content_type or "").split(";")[0].strip().lower()
         article_ref = request.query_params.get("article")
         if media_type == "multipart/form-data":
-            is_csv, raw, article_ref = _upload(request, article_ref)
+            is_csv, raw, article_ref = read_upload(request, article_ref)
         else:
             is_csv = media_type == CSV_MEDIA_TYPE
             data = request.data

@@ -1,8 +1,9 @@
-"""The shapes of an import document (claims.importer): one serializer per section row, and the
+"""The shapes of an import document (interchange.importing): one serializer per section row, and the
 document and the answer as the OpenAPI schema shows them.
 
 Rows name each other by natural keys or client keys, never only by database ids, so the
-reference fields are plain values here; claims.importer resolves them."""
+reference fields are plain values here; the sections (interchange.importing.sections) resolve
+them."""
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -53,6 +54,16 @@ def key_field(what: str) -> StrictCharField:
         max_length=KEY_MAX_LENGTH,
         help_text=f"Your own name for this {what}, unique within its section, by which other rows of "
         "the document may refer to it. Not stored.",
+    )
+
+
+def publisher_name_field() -> StrictCharField:
+    return StrictCharField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        max_length=200,
+        help_text="Name of the publisher (in this document or stored); null or empty for none.",
     )
 
 
@@ -149,13 +160,7 @@ class SourceImportSerializer(RefusingUnknownFieldsMixin, ModelSerializer):
     """A source, named by its URL, else its identifier, else its title and publisher."""
 
     key = key_field("source")
-    publisher = StrictCharField(
-        required=False,
-        allow_null=True,
-        allow_blank=True,
-        max_length=200,
-        help_text="Name of the publisher (in this document or stored); null or empty for none.",
-    )
+    publisher = publisher_name_field()
     relies_on = serializers.ListField(
         child=RefField(),
         required=False,
@@ -185,13 +190,7 @@ class ArticleImportSerializer(RefusingUnknownFieldsMixin, ModelSerializer):
     """An article, named by its URL, else by its title and byline."""
 
     key = key_field("article")
-    publisher = StrictCharField(
-        required=False,
-        allow_null=True,
-        allow_blank=True,
-        max_length=200,
-        help_text="Name of the publisher (in this document or stored); null or empty for none.",
-    )
+    publisher = publisher_name_field()
 
     class Meta:
         model = Article
@@ -257,7 +256,7 @@ class CitationImportSerializer(RefusingUnknownFieldsMixin, ModelSerializer):
 
 
 class ImportDocumentSerializer(serializers.Serializer):
-    """The whole document (for the schema; claims.importer validates it row by row)."""
+    """The whole document (for the schema; interchange.importing.reading validates it row by row)."""
 
     publishers = PublisherImportSerializer(many=True, required=False, help_text="Publishers.")
     sources = SourceImportSerializer(many=True, required=False, help_text="Sources.")

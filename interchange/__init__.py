@@ -1,0 +1,1 @@
+"""Exchange with other tools: exports, import, the change feed and the trash endpoints."""
