@@ -11,6 +11,7 @@ from django.test import RequestFactory
 
 from claims.admin import ArticlePublisherFilter, CitedPublisherFilter
 from claims.models import Claim
+from sources.models import Publisher
 from tests.factories import ArticleFactory, CitationFactory, ClaimFactory, PublisherFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,9 +69,17 @@ def test_articles_publisher_filter_matches_words_of_the_name_in_any_case(claims)
     assert list(filtered(ArticlePublisherFilter, "Juba")) == []
 
 
-@pytest.mark.parametrize("filter_class", [CitedPublisherFilter, ArticlePublisherFilter])
-def test_publisher_filters_can_use_the_trigram_index(claims, filter_class):
-    assert INDEX in plan_indexes(filtered(filter_class, "Garissa"))
+def test_the_filters_name_match_can_use_the_trigram_index(claims):
+    """Both filters match publishers by ``name__icontains``; that condition can be served by the
+    index. (Which table the whole claims query starts from is the planner's choice, from the
+    tables' sizes: not something a test database of a few rows says anything about.)"""
+    assert INDEX in plan_indexes(Publisher.objects.filter(name__icontains="Garissa"))
+
+
+def test_the_filters_compare_the_indexed_expression(claims):
+    for filter_class in (CitedPublisherFilter, ArticlePublisherFilter):
+        sql = str(filtered(filter_class, "Garissa").query)
+        assert 'UPPER("sources_publisher"."name"::text) LIKE UPPER(' in sql, sql
 
 
 def test_a_search_of_another_expression_does_not_use_it(claims):

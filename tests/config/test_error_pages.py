@@ -84,7 +84,7 @@ def test_unexpected_exception_under_the_api_is_a_json_500(researcher_client, mon
     def broken_selector():
         raise RuntimeError("simulated failure")
 
-    monkeypatch.setattr(selectors, "claim_list", broken_selector)
+    monkeypatch.setattr(selectors, "live_claims", broken_selector)
     researcher_client.raise_request_exception = False
 
     response = researcher_client.get(reverse("claim-list"))
@@ -162,7 +162,7 @@ def test_unexpected_exception_with_debug_on_is_a_json_500_without_internals(
     def broken_selector():
         raise RuntimeError("simulated failure")
 
-    monkeypatch.setattr(selectors, "claim_list", broken_selector)
+    monkeypatch.setattr(selectors, "live_claims", broken_selector)
     researcher_client.raise_request_exception = False
     response = researcher_client.get(reverse("claim-list"), HTTP_ACCEPT="text/html")
     assert assert_json_error(response, 500)["code"] == "server_error"
