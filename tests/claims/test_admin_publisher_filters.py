@@ -3,6 +3,7 @@ trigram index on the upper-cased name (sources.Publisher, ``publisher_name_upper
 expression Django's ``icontains`` compares."""
 
 import json
+import re
 
 import pytest
 from django.contrib.admin.sites import site
@@ -79,7 +80,7 @@ def test_the_filters_name_match_can_use_the_trigram_index(claims):
 def test_the_filters_compare_the_indexed_expression(claims):
     for filter_class in (CitedPublisherFilter, ArticlePublisherFilter):
         sql = str(filtered(filter_class, "Garissa").query)
-        assert 'UPPER("sources_publisher"."name"::text) LIKE UPPER(' in sql, sql
+        assert re.search(r'UPPER\(("sources_publisher"|U\d+)\."name"::text\) LIKE UPPER\(', sql), sql
 
 
 def test_a_search_of_another_expression_does_not_use_it(claims):
