@@ -26,7 +26,7 @@ def main() -> None:
         execute_from_command_line(sys.argv)
         return
     django.setup()
-    from config.history import command_context
+    from core.history_context import command_context
 
     # Every change a command makes is recorded as made through the "command" door.
     with command_context(command):

@@ -56,7 +56,7 @@ def reviewer_client():
     from django.contrib.auth.models import Group, User
     from django.test import Client
 
-    from config.roles import REVIEWERS
+    from core.roles import REVIEWERS
 
     reviewer, _ = User.objects.get_or_create(username=REVIEWER, defaults={"is_staff": True})
     reviewer.groups.add(Group.objects.get(name=REVIEWERS))

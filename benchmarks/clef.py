@@ -198,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     setup()
     from claims import evaluation, matching
-    from config.policies import SYSTEM
+    from core.policies import SYSTEM
 
     count = args.candidates or matching.CANDIDATES
 

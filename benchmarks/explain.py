@@ -45,9 +45,9 @@ def _setup() -> None:
 
 def scenarios(rng: random.Random) -> list[tuple[str, str, str, dict | None]]:
     """(name, method, path, body) for each hot read, on rows picked from the data."""
+    from api.pagination import encode_cursor
     from benchmarks import textgen
     from claims.models import Claim
-    from config.pagination import encode_cursor
 
     total = Claim.objects.count()
     deep = Claim.objects.order_by("-created_at", "-id").values_list("created_at", "id")[int(total * 0.99)]

@@ -38,7 +38,7 @@ from django.db import connection, transaction
 from benchmarks import textgen
 from claims.matching import rebuild_term_statistics
 from claims.models import Article, Citation, Claim, Status, StatusChange
-from config.roles import RESEARCHERS, REVIEWERS
+from core.roles import RESEARCHERS, REVIEWERS
 from sources.models import Publisher, PublisherKind, Source, SourceKind
 
 SPAN = timedelta(days=730)

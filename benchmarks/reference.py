@@ -14,7 +14,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from rest_framework.exceptions import AuthenticationFailed
 
-from config.authentication import TokenAuthentication
+from api.authentication import TokenAuthentication
 
 PAGE_SIZE = 50
 

@@ -75,7 +75,7 @@ TARGETS = {
     "create": Target(),
     "transition": Target(),
     "reading_view": Target(p95_ms=300),
-    # The browsable API's pages (config/browsable.py), as a researcher's browser gets them.
+    # The browsable API's pages (api/renderers.py), as a researcher's browser gets them.
     "page_root": Target(p95_ms=300),
     "page_claims": Target(p95_ms=300),
     "page_claim": Target(p95_ms=300),
@@ -202,7 +202,7 @@ def bench_token() -> str:
     from django.contrib.auth.models import Group, User
     from knox.models import AuthToken
 
-    from config.roles import RESEARCHERS, REVIEWERS
+    from core.roles import RESEARCHERS, REVIEWERS
 
     researcher, _ = User.objects.get_or_create(username=RESEARCHER)
     researcher.groups.add(Group.objects.get(name=RESEARCHERS))
@@ -391,9 +391,9 @@ def _deep_page(total: int) -> Scenario:
         scenario.skipped = "too few claims for a deep page"
         return scenario
     try:
-        from config.pagination import encode_cursor
+        from api.pagination import encode_cursor
     except ImportError:
-        scenario.skipped = "config.pagination.encode_cursor does not exist yet"
+        scenario.skipped = "api.pagination.encode_cursor does not exist yet"
         return scenario
     (created_at, last_seen), (_, first_expected) = rows
     cursor = encode_cursor([created_at.isoformat(), last_seen], ordering="-created_at,-id")

@@ -1,6 +1,6 @@
 """Exact quote anchoring: a claim's quote is a span of its article's body."""
 
-from config.errors import InvalidInput
+from core.errors import InvalidInput
 
 MAX_LISTED_OFFSETS = 10
 

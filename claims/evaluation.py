@@ -26,7 +26,7 @@ from django.db import transaction
 from claims import matching
 from claims.models import Article
 from claims.selectors import live_claims
-from config.policies import SystemActor
+from core.policies import SystemActor
 
 MEASURES = ("MAP@5", "MRR", "P@1", "Recall@5", "Recall@20")
 

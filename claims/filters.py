@@ -4,9 +4,9 @@ from django.db.models import Exists, OuterRef
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from api.filter_backends import range_filters
 from claims.models import Article, Citation, Claim, Status
 from claims.selectors import live_articles, live_claims
-from config.filters import range_filters
 from sources.models import Publisher
 from sources.selectors import live_sources
 

@@ -2,7 +2,7 @@
 
 Database triggers write every insert, update and delete of a claim, citation or same-claim link
 into ``ClaimEvent``, ``CitationEvent`` and ``SameClaimLinkEvent``
-(``config.models.track_history``), with the request's
+(``core.models.track_history``), with the request's
 context (user, door, URL). The workflow writes ``StatusChange`` rows. This module reads
 them back: ``claim_history`` as one list of entries, newest first, and ``claim_as_of`` as
 the claim rebuilt from the snapshots taken at or before a moment.
@@ -36,8 +36,8 @@ from claims.models import (
     SameClaimLinkEvent,
     StatusChange,
 )
-from config.errors import InvalidInput
-from config.models import entered_fields
+from core.errors import InvalidInput
+from core.models import entered_fields
 from sources.models import Source, SourceEvent
 
 

@@ -50,7 +50,7 @@ from django.db.models.functions import Cast, Ceil, Floor
 from claims.matching_text import WORD, containment, fold, names, normalise, numbers, similarity, trigrams
 from claims.models import Claim, TrigramCount
 from claims.selectors import live_claims
-from config.search import Unaccent
+from core.search import Unaccent
 
 MIN_THRESHOLD = 0.0
 DEFAULT_THRESHOLD = 0.0

@@ -5,6 +5,7 @@ import math
 
 from rest_framework import serializers
 
+from api.serializers import StrictCharField
 from claims.matching import (
     DEFAULT_LIMIT,
     DEFAULT_THRESHOLD,
@@ -15,7 +16,6 @@ from claims.matching import (
 )
 from claims.models import Status
 from claims.serializers import ArticleSummarySerializer, ClaimSerializer
-from config.serializers import StrictCharField
 
 MIN_SCORE_HELP = (
     f"Only claims scoring at least this ({MIN_THRESHOLD:g} to 1; default {DEFAULT_THRESHOLD:g}, which "

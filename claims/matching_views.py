@@ -6,6 +6,9 @@ from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
+from api.permissions import ReadersMay
+from api.renderers import query_form_panel
+from api.schema import ErrorSerializer
 from claims import matching
 from claims.confirmed_matching import confirmed_among, confirmed_first
 from claims.matching_serializers import (
@@ -15,9 +18,6 @@ from claims.matching_serializers import (
     ClaimSimilarQuerySerializer,
 )
 from claims.selectors import live_claims
-from config.browsable import query_form_panel
-from config.permissions import ReadersMay
-from config.schema import ErrorSerializer
 
 HOW_SCORED = (
     " The claims sharing the text's rarest meaningful words are the candidates (words weighted by how "
@@ -31,7 +31,7 @@ HOW_SCORED = (
 
 
 def _given(query_params) -> dict:
-    # An empty query value means "not given" (config.schema.allow_empty_query_values).
+    # An empty query value means "not given" (api.schema.allow_empty_query_values).
     return {key: value for key, value in query_params.items() if value != ""}
 
 
@@ -44,7 +44,7 @@ class ClaimMatchingMixin:
     """The ``similar`` and ``match`` actions of the claims viewset, and ``likely_duplicates`` in
     the answer to a create."""
 
-    # Set per action (see config.schema.AutoSchema._error_codes); declared so @action may set it.
+    # Set per action (see api.schema.AutoSchema._error_codes); declared so @action may set it.
     error_codes = None
 
     def created_response(self, instance):

@@ -4,9 +4,9 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models.functions import Length
 
-from config.changes import ChangeType
-from config.models import Trashable, Versioned, change_log_trigger, track_history, version_trigger
-from config.search import Unaccent, search_vector_field
+from core.change_log import ChangeType
+from core.models import Trashable, Versioned, change_log_trigger, track_history, version_trigger
+from core.search import Unaccent, search_vector_field
 from sources.models import Publisher, Source, SourceReliance
 
 # Term statistics for matching (claims/matching.py): how many live claims hold each lexeme of

@@ -1,11 +1,11 @@
 """Who may do what with articles, claims, citations, their status and same-claim links:
 ``can_…`` for the doors (they offer only what is allowed), ``require_may_…`` for the services
 (they refuse with a 403 before writing anything). The shared rules, and why Django's model
-permissions are not consulted: ``config/policies.py``."""
+permissions are not consulted: ``core/policies.py``."""
 
 from claims.models import Claim, Status
-from config.errors import Forbidden
-from config.policies import (
+from core.errors import Forbidden
+from core.policies import (
     RESEARCHERS_AND_REVIEWERS,
     REVIEWERS,
     SUPERUSERS,

@@ -4,10 +4,10 @@ change feed."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.serializers import ModelSerializer, StrictCharField
 from claims.models import Claim, SameClaimLink
 from claims.selectors import live_claims
 from claims.serializers import MAX_TEXT_LENGTH, ArticleSummarySerializer
-from config.serializers import ModelSerializer, StrictCharField
 
 
 def recorded_by_field() -> serializers.SlugRelatedField:

@@ -13,11 +13,11 @@ from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
+from api.pagination import PageNumberPagination
 from claims import selectors, services
 from claims.same_claim_serializers import ClaimEquivalentSerializer, SameClaimLinkWriteSerializer
-from config.concurrency import etag_for, expected_version, requires_version
-from config.idempotency import idempotent
-from config.pagination import PageNumberPagination
+from core.concurrency import etag_for, expected_version, requires_version
+from core.idempotency import idempotent
 
 SAME_AS_ACTIONS = frozenset({"same_as", "same_as_record", "same_as_remove"})
 OTHER_ID = OpenApiParameter(

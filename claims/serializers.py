@@ -1,10 +1,10 @@
 from rest_framework import serializers
 
+from api.serializers import ModelSerializer, StrictCharField
 from claims.history import Door, HistoryKind
 from claims.models import Article, Citation, Claim, Status
 from claims.selectors import live_articles, live_claims
-from config.concurrency import version_field
-from config.serializers import ModelSerializer, StrictCharField
+from core.concurrency import version_field
 from sources.selectors import live_sources
 from sources.serializers import PublisherSummarySerializer, SourceSummarySerializer
 

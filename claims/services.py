@@ -15,10 +15,10 @@ from claims import policies
 from claims.anchoring import anchor_quote, normalise_text, reanchor
 from claims.history import status_change_context
 from claims.models import Article, Citation, Claim, SameClaimLink, Status, StatusChange
-from config.concurrency import check_version
-from config.errors import Conflict, DomainError, InvalidInput
-from config.policies import SystemActor, author
-from config.trash import (
+from core.concurrency import check_version
+from core.errors import Conflict, DomainError, InvalidInput
+from core.policies import SystemActor, author
+from core.trash import (
     move_to_trash,
     require_in_trash,
     require_not_in_trash,

@@ -9,8 +9,12 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.utils.serializer_helpers import ReturnDict
 
+from api.pagination import KeysetPagination, PageNumberPagination
+from api.permissions import ReviewersOnly
+from api.renderers import render_form
+from api.schema import ErrorSerializer
+from api.viewsets import ServiceModelViewSet
 from claims import policies, rendering, selectors, services
-from claims.export_views import ClaimExportsMixin
 from claims.filters import ArticleFilter, CitationFilter, ClaimFilter
 from claims.history import claim_as_of, claim_history, parse_as_of
 from claims.matching_serializers import ClaimCreatedSerializer, ClaimMatchTextSerializer
@@ -31,13 +35,9 @@ from claims.serializers import (
     TransitionOptionsSerializer,
     TransitionSerializer,
 )
-from config.browsable import render_form
-from config.concurrency import etag_for, expected_version, sent_value
-from config.idempotency import idempotent
-from config.pagination import KeysetPagination, PageNumberPagination
-from config.permissions import ReviewersOnly
-from config.schema import ErrorSerializer
-from config.viewsets import ServiceModelViewSet
+from core.concurrency import etag_for, expected_version, sent_value
+from core.idempotency import idempotent
+from interchange.export_views import ClaimExportsMixin
 
 
 def transition_options(*, claim: Claim, actor) -> dict:
@@ -335,7 +335,7 @@ class ClaimViewSet(ClaimSameAsMixin, ClaimMatchingMixin, ClaimExportsMixin, Serv
         return self.read_response(claim)
 
     def browsable_panels(self, *, request, response) -> list[dict]:
-        """The claim page offers to cite a source (config/browsable.py renders the form); the
+        """The claim page offers to cite a source (api/renderers.py renders the form); the
         similar page has a form of its query parameters."""
         if self.action == "similar":
             return self.similar_panels(request=request, response=response)

@@ -20,8 +20,8 @@ import json
 
 from django.conf import settings
 
-from config.exceptions import GENERIC_DETAIL, error_body
-from config.middleware import body_limit
+from api.exception_handler import GENERIC_DETAIL, error_body
+from api.middleware import body_limit
 
 
 class _Refusal(Exception):

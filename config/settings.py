@@ -55,7 +55,7 @@ def _seconds(name: str, default: str) -> float:
 
 
 # Database timeouts (README, Configuration). A stalled or stopped database is answered 503
-# with Retry-After within about 5 s (config/postgres/base.py, config/exceptions.py).
+# with Retry-After within about 5 s (config/postgres/base.py, api/exception_handler.py).
 # manage.py commands (migrations, loads) run without a statement timeout unless
 # DB_COMMAND_STATEMENT_TIMEOUT says otherwise (manage.py).
 DB_CONNECT_TIMEOUT = max(2, round(_seconds("DB_CONNECT_TIMEOUT", "3")))  # libpq's minimum is 2
@@ -121,7 +121,8 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "pghistory.admin",
-    "config",
+    "core",
+    "api",
     "sources",
     "claims",
     "interchange.importing",
@@ -130,24 +131,24 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # Before everything: load balancers' probes need no host check, redirect, session or throttle.
-    "config.health.HealthCheckMiddleware",
+    "api.health.HealthCheckMiddleware",
     # Outermost after that: turns any non-JSON error page Django answers under /api/ (the DEBUG
     # ones included) into the error shape, keeping the other middleware's headers.
-    "config.middleware.ApiJsonErrorsMiddleware",
+    "api.middleware.ApiJsonErrorsMiddleware",
     # So that every answer (a 413 or a redirect included) carries the CORS headers.
     "corsheaders.middleware.CorsMiddleware",
     "config.db_router.PrimaryForWritesMiddleware",
-    "config.middleware.ContentSecurityPolicyMiddleware",
-    "config.middleware.HttpsRedirect308Middleware",
+    "api.middleware.ContentSecurityPolicyMiddleware",
+    "api.middleware.HttpsRedirect308Middleware",
     "django.middleware.security.SecurityMiddleware",
-    "config.middleware.RequestSizeLimitMiddleware",
+    "api.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "config.history.HistoryMiddleware",
+    "core.history_context.HistoryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -157,7 +158,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "config" / "templates"],
+        "DIRS": [BASE_DIR / "api" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -269,7 +270,7 @@ def _rate(name: str, default: str) -> str | None:
     return None if value.lower() == "off" else value
 
 
-# Read by config.throttles on every request (tests change them with the settings fixture).
+# Read by api.throttles on every request (tests change them with the settings fixture).
 CLAIMTRACK_THROTTLE_RATES = {
     "user": _rate("THROTTLE_USER", "600/minute"),
     "anon": _rate("THROTTLE_ANON", "60/minute"),
@@ -280,31 +281,31 @@ CLAIMTRACK_THROTTLE_RATES = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "config.authentication.TokenAuthentication",
+        "api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["config.permissions.RoleBasedAccess"],
-    "DEFAULT_PAGINATION_CLASS": "config.pagination.PageNumberPagination",
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.RoleBasedAccess"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
-        "config.filters.FilterBackend",
-        "config.filters.SearchFilter",
-        "config.filters.StableOrderingFilter",
-        "config.search.FullTextSearchFilter",
+        "api.filter_backends.FilterBackend",
+        "api.filter_backends.SearchFilter",
+        "api.filter_backends.StableOrderingFilter",
+        "core.search.FullTextSearchFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "config.schema.AutoSchema",
-    "EXCEPTION_HANDLER": "config.exceptions.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exception_handler.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "config.browsable.ClaimtrackBrowsableAPIRenderer",
+        "api.renderers.ClaimtrackBrowsableAPIRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": [
-        "config.parsers.JSONParser",
+        "api.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
-    "DEFAULT_THROTTLE_CLASSES": ["config.throttles.UserRateThrottle", "config.throttles.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.UserRateThrottle", "api.throttles.AnonRateThrottle"],
     # Proxies in front of the app whose X-Forwarded-For is trusted; with 0 the client address
     # is REMOTE_ADDR, so a client cannot dodge the limits by sending its own X-Forwarded-For.
     "NUM_PROXIES": int(os.environ.get("NUM_PROXIES", "0")),
@@ -346,8 +347,8 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "config.schema.allow_empty_query_values",
-        "config.schema.describe_ids_and_examples",
+        "api.schema.allow_empty_query_values",
+        "api.schema.describe_ids_and_examples",
     ],
 }
 

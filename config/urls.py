@@ -5,13 +5,13 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
-from claims.changes import ChangeFeedViewSet
-from claims.export_views import ClaimReviewViewSet
-from claims.trash import TrashViewSet
+from api.api_root import ClaimtrackRouter
+from api.auth_views import AllTokensView, MeView, TokenView
 from claims.views import ArticleViewSet, CitationViewSet, ClaimViewSet
-from config.api_root import ClaimtrackRouter
-from config.auth_views import AllTokensView, MeView, TokenView
+from interchange.change_feed_views import ChangeFeedViewSet
+from interchange.export_views import ClaimReviewViewSet
 from interchange.importing.views import ImportView
+from interchange.trash_views import TrashViewSet
 from sources.views import PublisherViewSet, SourceViewSet
 
 router = ClaimtrackRouter()
@@ -54,7 +54,7 @@ if settings.BENCH_ENDPOINTS:
     # The benchmark's hand-written reference (benchmarks/reference.py); off unless asked for.
     urlpatterns.append(path("bench/", include("benchmarks.urls")))
 
-handler400 = "config.error_views.bad_request"
-handler403 = "config.error_views.permission_denied"
-handler404 = "config.error_views.not_found"
-handler500 = "config.error_views.server_error"
+handler400 = "api.error_views.bad_request"
+handler403 = "api.error_views.permission_denied"
+handler404 = "api.error_views.not_found"
+handler500 = "api.error_views.server_error"

@@ -20,9 +20,9 @@ from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy
 
-from config.errors import DomainError
-from config.models import entered_fields
-from config.policies import Actor, can_view_in_admin
+from core.errors import DomainError
+from core.models import entered_fields
+from core.policies import Actor, can_view_in_admin
 from sources import policies, services
 from sources.models import Publisher, Source
 
@@ -70,7 +70,7 @@ class ServiceModelForm(forms.ModelForm):
 
 
 class PolicyPermissions:
-    """The admin's ``has_*_permission`` ask the app's policy (``config/policies.py``: the
+    """The admin's ``has_*_permission`` ask the app's policy (``core/policies.py``: the
     policy is the rule, Django's model permissions are not consulted). A subclass names the
     policy functions: ``may_add``, ``may_change``, ``may_delete`` (and ``may_view``, by
     default the working groups)."""

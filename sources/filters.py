@@ -1,6 +1,6 @@
 import django_filters
 
-from config.filters import range_filters
+from api.filter_backends import range_filters
 from sources.models import Publisher, Source
 
 

@@ -2,9 +2,9 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models.functions import Lower, Upper
 
-from config.changes import ChangeType
-from config.models import Trashable, Versioned, change_log_trigger, track_history, version_trigger
-from config.search import search_vector_field
+from core.change_log import ChangeType
+from core.models import Trashable, Versioned, change_log_trigger, track_history, version_trigger
+from core.search import search_vector_field
 
 
 class PublisherKind(models.TextChoices):

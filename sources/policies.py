@@ -1,8 +1,8 @@
 """Who may do what with publishers and sources: ``can_…`` for the doors (they offer only what
 is allowed), ``require_may_…`` for the services (they refuse with a 403). The shared rules,
-and why Django's model permissions are not consulted: ``config/policies.py``."""
+and why Django's model permissions are not consulted: ``core/policies.py``."""
 
-from config.policies import (
+from core.policies import (
     RESEARCHERS_AND_REVIEWERS,
     REVIEWERS,
     SUPERUSERS,

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
-from config.concurrency import version_field
-from config.serializers import IdRelatedField, ModelSerializer
+from api.serializers import IdRelatedField, ModelSerializer
+from core.concurrency import version_field
 from sources.countries import validate_country
 from sources.models import Publisher, Source
 from sources.selectors import live_sources

@@ -7,10 +7,10 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet
 
-from config.concurrency import check_version
-from config.errors import Conflict, InvalidInput
-from config.policies import SystemActor
-from config.trash import (
+from core.concurrency import check_version
+from core.errors import Conflict, InvalidInput
+from core.policies import SystemActor
+from core.trash import (
     move_to_trash,
     require_in_trash,
     require_not_in_trash,

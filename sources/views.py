@@ -3,10 +3,10 @@ from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
-from config.permissions import ReviewersOnly
-from config.viewsets import ServiceModelViewSet
+from api.permissions import ReviewersOnly
+from api.viewsets import ServiceModelViewSet
+from interchange.csl import SourceCslMixin, csl_detail_schema, csl_list_schema
 from sources import selectors, services
-from sources.csl import SourceCslMixin, csl_detail_schema, csl_list_schema
 from sources.filters import PublisherFilter, SourceFilter
 from sources.provenance import SourceProvenanceSerializer, reliance_graph
 from sources.serializers import (

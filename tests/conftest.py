@@ -20,7 +20,7 @@ def _fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def _no_throttling(settings):
     """Rate limits off, so query counts and long test sequences do not depend on the cache;
-    tests/config/test_throttling.py turns them on with the rates it needs."""
+    tests/api/test_throttling.py turns them on with the rates it needs."""
     settings.CLAIMTRACK_THROTTLE_RATES = dict.fromkeys(settings.CLAIMTRACK_THROTTLE_RATES)
 
 
@@ -30,7 +30,7 @@ def working_groups(transactional_db):
     recreate them (with their permissions) as the roles migration does."""
     from django.apps import apps
 
-    importlib.import_module("config.migrations.0001_roles").create_groups(apps, None)
+    importlib.import_module("core.migrations.0001_roles").create_groups(apps, None)
 
 
 @pytest.fixture

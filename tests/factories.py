@@ -2,7 +2,7 @@ import factory
 from django.contrib.auth.models import Group, User
 
 from claims.models import Article, Citation, Claim
-from config.roles import RESEARCHERS, REVIEWERS
+from core.roles import RESEARCHERS, REVIEWERS
 from sources.identity import name_key
 from sources.models import Publisher, Source
 

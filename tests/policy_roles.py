@@ -3,8 +3,8 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from config.errors import Forbidden
-from config.policies import SYSTEM
+from core.errors import Forbidden
+from core.policies import SYSTEM
 from tests.factories import ResearcherFactory, ReviewerFactory, UserFactory
 
 ACTORS = (

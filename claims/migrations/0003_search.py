@@ -7,7 +7,7 @@ import pgtrigger.migrations
 from django.conf import settings
 from django.db import migrations, models
 
-import config.search
+import core.search
 
 
 class Migration(migrations.Migration):
@@ -113,7 +113,7 @@ class Migration(migrations.Migration):
             model_name="claim",
             index=django.contrib.postgres.indexes.GinIndex(
                 django.contrib.postgres.indexes.OpClass(
-                    config.search.Unaccent("statement"), name="gin_trgm_ops"
+                    core.search.Unaccent("statement"), name="gin_trgm_ops"
                 ),
                 name="claim_statement_trgm",
             ),

@@ -5,8 +5,8 @@
   pgtrigger triggers on sources' tables call (declared on the proxies SourceIndependence and
   SourceRelianceIndependence). Those replace the triggers 0004_provenance installed by hand,
   whose trigger functions go with them.
-- The change log's triggers (config.models.change_log_trigger) replace the ones
-  config/migrations/0004_change_log and 0005 installed by hand.
+- The change log's triggers (core.models.change_log_trigger) replace the ones
+  core/migrations/0004_change_log and 0005 installed by hand.
 - The trigram-count index of 0005_matching is declared on the model: the database has it
   already, with the same definition, so only the state learns it.
 
@@ -25,8 +25,8 @@ from django.conf import settings
 from django.db import migrations, models
 
 import claims.models
-from config.changes import replace_hand_installed_triggers
-from config.sqlfiles import run_sql_file
+from core.change_log import replace_hand_installed_triggers
+from core.sqlfiles import run_sql_file
 
 # (table, type in the change log, whether it has a trash), as config's 0004 and 0005 installed them.
 HAND_INSTALLED_CHANGE_LOG = [
@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("claims", "0007_merge_branches"),
         ("sources", "0005_triggers_from_files"),
-        ("config", "0007_change_log_from_file"),
+        ("core", "0007_change_log_from_file"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

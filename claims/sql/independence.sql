@@ -20,7 +20,7 @@
 -- claims'. A sources table thus carries triggers only while the claims app is installed.
 --
 -- Applied with CREATE OR REPLACE by claims/migrations/0008_triggers_from_files.py. To change
--- the rule: edit this file and add a migration that applies it again (config.sqlfiles).
+-- the rule: edit this file and add a migration that applies it again (core.sqlfiles).
 
 -- The counts of these claims: one row for every claim asked about, 0 and 0 when nothing counts.
 CREATE OR REPLACE FUNCTION claims_independence(claim_ids bigint[])

@@ -6,7 +6,7 @@ enforces nothing, and libpq would wait for ever. Here each query, commit, rollba
 connection health check is registered with a watchdog thread while it waits; one that has had
 no answer for ``STALL_TIMEOUT`` seconds (``settings.DATABASES[...]``; the statement timeout plus
 a margin, 0 for none) has its socket shut down, so psycopg raises ``OperationalError``: the
-API answers 503 with ``Retry-After`` (``config.exceptions``), Django drops the connection at
+API answers 503 with ``Retry-After`` (``api.exception_handler``), Django drops the connection at
 the end of the request, and the next request connects afresh (``connect_timeout``) once the
 server is back.
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import DataError, IntegrityError, transaction
 
-from config.errors import DomainError
+from core.errors import DomainError
 from interchange.importing.problems import ImportRefused, Problem, from_domain_error
 from interchange.importing.rows import Row
 

@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from claims import policies
 from claims.models import Article
 from claims.selectors import articles_by_key
-from config.errors import InvalidInput
+from core.errors import InvalidInput
 from interchange.importing import reading
 from interchange.importing.apply import apply_all
 from interchange.importing.problems import CSV_SECTION, ImportRefused, Problem

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from config.errors import DomainError, InvalidInput
+from core.errors import DomainError, InvalidInput
 
 CSV_SECTION = "csv"
 MAX_LISTED_ERRORS = 1000

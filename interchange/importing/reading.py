@@ -14,7 +14,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 
 from claims.models import Article
-from config.errors import InvalidInput
+from core.errors import InvalidInput
 from interchange.importing.problems import CSV_SECTION, ImportRefused, Problem, flatten, refuse
 from interchange.importing.rows import Row
 from interchange.importing.serializers import ClaimImportSerializer

@@ -8,10 +8,10 @@ them."""
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.schema import ErrorItemSerializer, ErrorSerializer
+from api.serializers import ModelSerializer, StrictCharField
 from claims.models import Article, Citation, Claim
 from claims.serializers import MAX_BODY_LENGTH, MAX_TEXT_LENGTH
-from config.schema import ErrorItemSerializer, ErrorSerializer
-from config.serializers import ModelSerializer, StrictCharField
 from sources.countries import validate_country
 from sources.models import Publisher, Source
 

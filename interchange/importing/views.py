@@ -7,8 +7,8 @@ from rest_framework import parsers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.errors import InvalidInput
-from config.exceptions import error_body
+from api.exception_handler import error_body
+from core.errors import InvalidInput
 from interchange.importing.importer import find_article, import_csv, import_document
 from interchange.importing.problems import ImportRefused, Problem
 from interchange.importing.reading import CSV_MEDIA_TYPE, parse_json_bytes, read_upload
@@ -27,7 +27,7 @@ class RawParser(parsers.BaseParser):
     """Hands the raw bytes on: interchange.importing.reading decodes them, so it can name a wrong encoding
     or a JSON syntax error in its own terms. (DRF's JSONParser would be handed
     ``request.body``, capped by DATA_UPLOAD_MAX_MEMORY_SIZE; an import has its own cap,
-    IMPORT_MAX_BYTES, enforced by config.middleware.)"""
+    IMPORT_MAX_BYTES, enforced by api.middleware.)"""
 
     def parse(self, stream, media_type=None, parser_context=None):
         return stream.read() if stream is not None else b""
@@ -78,7 +78,7 @@ class ImportView(APIView):
     page_titles = "Import"
 
     parser_classes = [ImportJSONParser, CSVParser, parsers.MultiPartParser]
-    # The browsable API's upload form (config/browsable.py).
+    # The browsable API's upload form (api/renderers.py).
     serializer_class = ImportUploadSerializer
     # Every refusal of a file, a conflict with stored records included, is a 400 listing the rows.
     error_codes = {"POST": {"400", "401", "403", "413", "415"}, "GET": {"401", "403"}}

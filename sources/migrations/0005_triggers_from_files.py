@@ -2,8 +2,8 @@
 
 - search.sql (the unaccent wrapper and the text search configuration of 0003_search) applied
   from its file; it is the same definition, so nothing computed from it changes.
-- The change log's triggers (config.models.change_log_trigger) replace the ones
-  config/migrations/0004_change_log installed by hand, in the same transaction, so no write is
+- The change log's triggers (core.models.change_log_trigger) replace the ones
+  core/migrations/0004_change_log installed by hand, in the same transaction, so no write is
   logged twice or not at all.
 
 Only config is named here, never claims (config's own history reaches claims' first
@@ -14,8 +14,8 @@ import pgtrigger.compiler
 import pgtrigger.migrations
 from django.db import migrations
 
-from config.changes import replace_hand_installed_triggers
-from config.sqlfiles import run_sql_file
+from core.change_log import replace_hand_installed_triggers
+from core.sqlfiles import run_sql_file
 
 # (table, type in the change log, whether it has a trash), as 0004_change_log installed them.
 HAND_INSTALLED = [
@@ -28,7 +28,7 @@ HAND_INSTALLED = [
 class Migration(migrations.Migration):
     dependencies = [
         ("sources", "0004_publisher_name_key"),
-        ("config", "0007_change_log_from_file"),
+        ("core", "0007_change_log_from_file"),
     ]
 
     operations = [

@@ -1,4 +1,4 @@
--- Full-text search and trigram matching (config/search.py): the extensions, the IMMUTABLE
+-- Full-text search and trigram matching (core/search.py): the extensions, the IMMUTABLE
 -- unaccent wrapper and the claimtrack text search configuration that the search columns, the
 -- trigram indexes and matching are built on.
 --

@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from claims.models import Article, Citation, Claim, Status, StatusChange
-from config.roles import RESEARCHERS
+from core.roles import RESEARCHERS
 from tests.factories import (
     ARTICLE_BODY,
     ArticleFactory,

@@ -14,7 +14,7 @@ from claims import services
 from claims.admin import EstimatedCountPaginator, planner_estimate
 from claims.anchoring import quote_in_paragraph
 from claims.models import Citation, Claim, Status, StatusChange
-from config.roles import RESEARCHERS
+from core.roles import RESEARCHERS
 from sources.models import SourceReliance
 from tests.factories import (
     ArticleFactory,

@@ -6,7 +6,7 @@ from django.urls import reverse
 from claims.anchoring import anchor_quote, occurrences, reanchor
 from claims.demo.loader import article_body
 from claims.models import Claim
-from config.errors import InvalidInput
+from core.errors import InvalidInput
 from tests.factories import ArticleFactory, ClaimFactory
 from tests.helpers import if_match
 

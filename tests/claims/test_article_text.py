@@ -9,8 +9,8 @@ from claims import services
 from claims.anchoring import normalise_stored_bodies, normalise_text, normalised_offset
 from claims.history import HistoryKind, claim_history
 from claims.models import Article, ArticleEvent, Claim, ClaimEvent, Status
-from config.errors import Conflict
-from config.policies import SYSTEM
+from core.errors import Conflict
+from core.policies import SYSTEM
 from tests.factories import ArticleFactory, ClaimFactory
 from tests.helpers import assert_error, if_match
 

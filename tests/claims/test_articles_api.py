@@ -161,7 +161,7 @@ def test_reviewer_deletes_article_without_claims(reviewer_client):
     article = ArticleFactory()
     response = reviewer_client.delete(detail_url(article), **if_match(article))
     assert response.status_code == 204
-    # Moved to the trash (tests/claims/test_trash.py), not deleted.
+    # Moved to the trash (tests/interchange/test_trash.py), not deleted.
     assert Article.objects.get(pk=article.pk).deleted_at is not None
 
 

@@ -40,7 +40,7 @@ def database_now() -> dt.datetime:
 def roles_restored(transactional_db):
     """A transactional test empties every table when it ends, the working groups included;
     recreate them (with their permissions) as the migration does."""
-    importlib.import_module("config.migrations.0001_roles").create_groups(apps, None)
+    importlib.import_module("core.migrations.0001_roles").create_groups(apps, None)
 
 
 @pytest.mark.django_db(transaction=True)

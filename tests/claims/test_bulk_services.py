@@ -5,7 +5,7 @@ import pytest
 
 from claims import services
 from claims.models import Citation, Claim
-from config.errors import Conflict, InvalidInput
+from core.errors import Conflict, InvalidInput
 from sources import services as source_services
 from tests.factories import ARTICLE_BODY, ArticleFactory, ClaimFactory, SourceFactory
 

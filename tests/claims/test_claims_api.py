@@ -142,7 +142,7 @@ def test_reviewer_deletes_claim_with_citations_and_history(reviewer_client, revi
     services.claim_transition(claim=other, to=Status.IN_REVIEW, actor=reviewer)
     response = reviewer_client.delete(reverse("claim-detail", args=[claim.pk]), **if_match(claim))
     assert response.status_code == 204
-    # Moved to the trash with its citations and history (tests/claims/test_trash.py).
+    # Moved to the trash with its citations and history (tests/interchange/test_trash.py).
     assert Claim.objects.get(pk=claim.pk).deleted_at is not None
     assert Citation.objects.filter(claim_id=claim.pk).count() == 1
     assert StatusChange.objects.filter(claim_id=claim.pk).count() == 2

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from claims.demo.loader import article_body
 from claims.management.commands import demo_accounts
 from claims.models import Article, Citation, Claim, Status, StatusChange
-from config.roles import RESEARCHERS, REVIEWERS
+from core.roles import RESEARCHERS, REVIEWERS
 from sources.models import Publisher, Source, SourceReliance
 
 pytestmark = pytest.mark.django_db

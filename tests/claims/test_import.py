@@ -667,7 +667,7 @@ def test_new_claims_are_written_in_bulk_so_queries_do_not_grow_with_rows(
     small_body, small_csv = claims_csv(3)
     big_body, big_csv = claims_csv(60)
     small, big = ArticleFactory(body=small_body), ArticleFactory(body=big_body)
-    # A first request reads the user's groups once (config.roles caches them on the user).
+    # A first request reads the user's groups once (core.roles caches them on the user).
     post_csv(researcher_client, small_csv, article=small.pk, dry_run="true")
     with CaptureQueriesContext(connection) as small_run:
         assert post_csv(researcher_client, small_csv, article=small.pk).status_code == 200

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from claims import policies, services
 from claims.models import Article, Citation, Claim, Status
-from config.errors import Forbidden
+from core.errors import Forbidden
 from interchange.importing.importer import import_csv, import_document
 from tests.claims.test_import import BODY, document, snapshot
 from tests.factories import ArticleFactory, CitationFactory, ClaimFactory, SourceFactory

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from claims import services
 from claims.models import Claim, SameClaimLink, Status, StatusChange
-from config.errors import Conflict, PreconditionFailed
+from core.errors import Conflict, PreconditionFailed
 from tests.factories import CitationFactory, ClaimFactory, ResearcherFactory, ReviewerFactory
 from tests.helpers import etag
 

@@ -10,9 +10,9 @@ from django.urls import reverse
 
 from claims import selectors, services
 from claims.models import SameClaimLink, SameClaimLinkEvent
-from config.changes import Change
-from config.concurrency import etag_for
-from config.errors import Conflict, Forbidden, InvalidInput, PreconditionFailed
+from core.change_log import Change
+from core.concurrency import etag_for
+from core.errors import Conflict, Forbidden, InvalidInput, PreconditionFailed
 from tests.factories import ClaimFactory, ResearcherFactory, UserFactory
 from tests.helpers import assert_error, error_fields
 
@@ -406,7 +406,7 @@ def test_purging_a_claim_removes_its_links_and_history_keeps_the_removal(researc
 
 
 # The change log -------------------------------------------------------------------------
-# (the feed's answers, which need committed transactions: tests/config/test_changes.py)
+# (the feed's answers, which need committed transactions: tests/core/test_change_log.py)
 
 
 def test_the_change_log_records_links_recorded_and_removed(researcher, reviewer):

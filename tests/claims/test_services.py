@@ -4,8 +4,8 @@ import pytest
 
 from claims import services
 from claims.models import Article, Citation, Claim, Status, StatusChange
-from config.errors import Conflict, Forbidden, InvalidInput
-from config.policies import SYSTEM
+from core.errors import Conflict, Forbidden, InvalidInput
+from core.policies import SYSTEM
 from tests.factories import (
     ARTICLE_BODY,
     ArticleFactory,
@@ -167,7 +167,7 @@ def test_claim_update_allowed_after_reopening(reviewer):
 def test_claim_delete_removes_citations_and_history(reviewer):
     claim, citation = with_verdict(reviewer)
     services.claim_delete(claim=claim, actor=reviewer)
-    # A move to the trash: the citations and history stay (tests/claims/test_trash.py).
+    # A move to the trash: the citations and history stay (tests/interchange/test_trash.py).
     assert Claim.objects.get(pk=claim.pk).deleted_at is not None
     assert Citation.objects.filter(pk=citation.pk).exists()
     assert StatusChange.objects.filter(claim=claim).count() == 1

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from claims import matching, services
 from claims.matching import rebuild_term_statistics, term_statistics
 from claims.models import ClaimTerm, ClaimTermDelta
-from config.policies import SYSTEM
+from core.policies import SYSTEM
 from tests.claims.test_races import race
 from tests.factories import ArticleFactory, ClaimFactory
 

@@ -167,7 +167,7 @@ def test_every_text_in_every_request_body_has_a_length_limit():
                             continue
                         if text.get("format") == "binary":
                             # An uploaded file (the import's): the whole request is bounded by
-                            # IMPORT_MAX_BYTES (config.middleware), not a character count.
+                            # IMPORT_MAX_BYTES (api.middleware), not a character count.
                             continue
                         if "maxLength" not in text:
                             unlimited.append((method, path, name))

@@ -44,7 +44,7 @@ def invalid_input_refused(ctx, response, case):
     (a stale ``version``) as the refusals they are: nothing is written. A 412 answers a case
     whose ``version`` is stale and whose "invalid" part the API reads as absent, e.g. an empty
     field of a form in a PATCH (DRF: a form cannot leave a field out), with an empty
-    ``If-Match``, which names no version (config.concurrency)."""
+    ``If-Match``, which names no version (core.concurrency)."""
     if response.status_code in (412, 413):
         return None
     return checks.negative_data_rejection(ctx, response, case)

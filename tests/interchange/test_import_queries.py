@@ -71,7 +71,7 @@ def test_importing_a_stored_document_again_runs_the_same_queries_for_5_and_50_ro
     researcher_client, django_assert_num_queries
 ):
     small, big = full_document(5, "small"), full_document(50, "big")
-    # The first request also reads the user's groups (config.roles caches them on the user).
+    # The first request also reads the user's groups (core.roles caches them on the user).
     assert post_json(researcher_client, small).status_code == 200
     assert post_json(researcher_client, big).status_code == 200
     expected = queries_of(researcher_client, small)

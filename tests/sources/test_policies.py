@@ -4,7 +4,7 @@ without the role with nothing written, carried out for one with it."""
 
 import pytest
 
-from config.errors import Forbidden
+from core.errors import Forbidden
 from sources import policies, services
 from sources.models import Publisher, Source, SourceReliance
 from tests.factories import PublisherFactory, SourceFactory

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from config.errors import Conflict
+from core.errors import Conflict
 from sources import services
 from sources.models import Source, SourceReliance
 from sources.provenance import reliance_cycle, reliance_graph

@@ -1,6 +1,6 @@
 import pytest
 
-from config.errors import Conflict, InvalidInput
+from core.errors import Conflict, InvalidInput
 from sources import services
 from sources.models import Publisher, Source, SourceReliance
 from sources.urls_normal import normalize_url

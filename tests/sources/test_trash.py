@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from claims import services as claim_services
 from claims.models import Citation
-from config.errors import Conflict, Forbidden
-from config.policies import SYSTEM
+from core.errors import Conflict, Forbidden
+from core.policies import SYSTEM
 from sources import services
 from sources.models import Publisher, Source, SourceEvent, SourceReliance
 from tests.factories import CitationFactory, ClaimFactory, PublisherFactory, SourceFactory

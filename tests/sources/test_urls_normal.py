@@ -2,7 +2,7 @@
 
 import pytest
 
-from config.errors import InvalidInput
+from core.errors import InvalidInput
 from sources.urls_normal import URL_MAX_LENGTH, normal_url, normalize_url
 
 

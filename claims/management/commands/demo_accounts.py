@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
-from config.roles import RESEARCHERS, REVIEWERS
+from core.roles import RESEARCHERS, REVIEWERS
 
 PASSWORD_FILE = settings.BASE_DIR / "var" / "demo-password"
 ACCOUNTS = {"researcher": (RESEARCHERS, False), "reviewer": (REVIEWERS, True)}

@@ -4,8 +4,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from claims import evaluation
-from config.errors import Forbidden
-from config.policies import SYSTEM
+from core.errors import Forbidden
+from core.policies import SYSTEM
 
 
 class Command(BaseCommand):

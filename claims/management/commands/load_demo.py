@@ -2,7 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from claims.demo.loader import load_demo
-from config.errors import Forbidden
+from core.errors import Forbidden
 
 
 class Command(BaseCommand):

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from rest_framework import serializers
 
-from config.errors import InvalidInput
+from core.errors import InvalidInput
 from interchange.importing.apply import apply_row
 from interchange.importing.problems import from_domain_error
 from interchange.importing.rows import Row, same_target

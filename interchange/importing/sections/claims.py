@@ -10,7 +10,7 @@ from claims import services
 from claims.anchoring import anchor_quote
 from claims.models import Article, Claim
 from claims.selectors import claim_natural_key, claims_by_key
-from config.errors import InvalidInput
+from core.errors import InvalidInput
 from interchange.importing.apply import apply_bulk
 from interchange.importing.problems import Problem, from_domain_error
 from interchange.importing.rows import Row, instance, resolved, token

@@ -3,8 +3,8 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from config.errors import Forbidden, InvalidInput
-from config.history import command_context
+from core.errors import Forbidden, InvalidInput
+from core.history_context import command_context
 from interchange.importing.importer import SECTIONS, find_article, import_csv, import_document
 from interchange.importing.problems import ImportRefused
 from interchange.importing.reading import parse_json_bytes

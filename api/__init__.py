@@ -1,0 +1,1 @@
+"""The shared API machinery: the viewset base, pagination, schema, filters, throttles, renderers."""
