@@ -291,7 +291,7 @@ REST_FRAMEWORK = {
         "api.filter_backends.FilterBackend",
         "api.filter_backends.SearchFilter",
         "api.filter_backends.StableOrderingFilter",
-        "core.search.FullTextSearchFilter",
+        "api.search_filter.FullTextSearchFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "api.exception_handler.exception_handler",
