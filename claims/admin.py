@@ -32,9 +32,9 @@ from claims.admin_same_claim import ConfirmedEquivalentsAdminMixin
 from claims.history import HistoryEntry, HistoryKind, claim_history
 from claims.models import Article, Citation, Claim, Status, StatusChange
 from claims.provenance import origins_html
+from core.admin import PolicyPermissions, ServiceModelForm, TrashModelAdmin, add_domain_errors
 from core.errors import DomainError, Forbidden
 from core.search import web_search_query
-from sources.admin import PolicyPermissions, ServiceModelForm, TrashModelAdmin, add_domain_errors
 from sources.models import Source
 
 STATEMENT_COLUMN_LENGTH = 90
