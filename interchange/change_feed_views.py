@@ -4,8 +4,8 @@ after a position, in order and paged, with the record as the API shows it now. A
 mirrors Claimtrack by calling it again and again with the ``since`` it got last; it misses and
 repeats nothing (core/change_log.py says why, and what holds the feed back).
 
-It lives here rather than in config because it shows claims and sources as their own endpoints
-do, and claims may import sources (never the other way).
+The log itself (the table, the triggers' rows, reading a page of it) is core's; this endpoint
+is the interchange's because it shows claims and sources as their own endpoints do.
 """
 
 from collections import defaultdict

@@ -39,7 +39,11 @@ def internal_docstrings() -> set[str]:
     lines = set()
     for view in _views(get_resolver().url_patterns):
         for klass in inspect.getmro(view):
-            if klass.__module__.split(".")[0] in {"config", "claims", "sources"} and klass.__doc__:
+            if (
+                klass.__module__.split(".")[0]
+                in {"config", "core", "api", "sources", "claims", "interchange"}
+                and klass.__doc__
+            ):
                 lines.add(inspect.cleandoc(klass.__doc__).splitlines()[0].strip())
     return lines
 
