@@ -3,6 +3,8 @@
 (they refuse with a 403 before writing anything). The shared rules, and why Django's model
 permissions are not consulted: ``core/policies.py``."""
 
+from django.contrib.auth.models import User
+
 from claims.models import Claim, Status
 from core.errors import Forbidden
 from core.policies import (
@@ -213,5 +215,9 @@ def can_import(user: Actor) -> bool:
     return may_record(user)
 
 
-def require_may_import(actor: Actor) -> None:
+def require_may_import(actor: Actor) -> User:
+    """The importing user, once the policy allows them: a signed-in researcher or reviewer."""
     refuse_unless(can_import(actor), only=RESEARCHERS_AND_REVIEWERS, action="import")
+    if not isinstance(actor, User):  # can_import allows only users of the working groups
+        raise AssertionError("can_import allowed an actor that is not a user")
+    return actor

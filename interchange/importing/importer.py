@@ -33,8 +33,7 @@ class Importer:
     """Validate a document into a plan of rows, then apply the plan through the services."""
 
     def __init__(self, *, user: User | None) -> None:
-        policies.require_may_import(user)  # before anything is read or written
-        self.user = user
+        self.user = policies.require_may_import(user)  # before anything is read or written
         self.problems: list[Problem] = []
         self.rows: dict[str, list[Row]] = {name: [] for name in SECTIONS}
         self.counts = {name: Counts() for name in SECTIONS}
