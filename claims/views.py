@@ -15,6 +15,7 @@ from api.renderers import render_form
 from api.schema import ErrorSerializer
 from api.viewsets import ServiceModelViewSet
 from claims import policies, rendering, selectors, services
+from claims.export_views import ClaimExportsMixin
 from claims.filters import ArticleFilter, CitationFilter, ClaimFilter
 from claims.history import claim_as_of, claim_history, parse_as_of
 from claims.matching_serializers import ClaimCreatedSerializer, ClaimMatchTextSerializer
@@ -37,7 +38,6 @@ from claims.serializers import (
 )
 from core.concurrency import etag_for, expected_version, sent_value
 from core.idempotency import idempotent
-from interchange.export_views import ClaimExportsMixin
 
 
 def transition_options(*, claim: Claim, actor) -> dict:

@@ -7,9 +7,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 
 from api.api_root import ClaimtrackRouter
 from api.auth_views import AllTokensView, MeView, TokenView
+from claims.export_views import ClaimReviewViewSet
 from claims.views import ArticleViewSet, CitationViewSet, ClaimViewSet
 from interchange.change_feed_views import ChangeFeedViewSet
-from interchange.export_views import ClaimReviewViewSet
 from interchange.importing.views import ImportView
 from interchange.trash_views import TrashViewSet
 from sources.views import PublisherViewSet, SourceViewSet

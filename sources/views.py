@@ -5,8 +5,8 @@ from rest_framework.response import Response
 
 from api.permissions import ReviewersOnly
 from api.viewsets import ServiceModelViewSet
-from interchange.csl import SourceCslMixin, csl_detail_schema, csl_list_schema
 from sources import selectors, services
+from sources.csl import SourceCslMixin, csl_detail_schema, csl_list_schema
 from sources.filters import PublisherFilter, SourceFilter
 from sources.provenance import SourceProvenanceSerializer, reliance_graph
 from sources.serializers import (

@@ -111,6 +111,8 @@ FORBIDDEN = [
     ("api", "interchange"),
     ("api", "config"),
     ("sources", "claims"),
+    ("sources", "interchange"),
+    ("claims", "interchange"),
 ]
 
 

@@ -426,7 +426,7 @@ def test_unknown_format_is_404_and_unacceptable_accept_is_406(researcher_client,
 
 
 def test_sources_name_an_unknown_format_and_answer_any_accept(researcher_client, world):
-    """Sources negotiate CSL-JSON (interchange/csl.py): an unknown ``format`` is named, and an
+    """Sources negotiate CSL-JSON (sources/csl.py): an unknown ``format`` is named, and an
     Accept they cannot meet gets their default, JSON."""
     assert_error(researcher_client.get(reverse("source-list"), {"format": "xml"}), 400, "format")
     response = researcher_client.get(reverse("source-list"), HTTP_ACCEPT="application/xml")

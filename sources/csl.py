@@ -38,8 +38,8 @@ from django.utils.cache import patch_vary_headers
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import renderers, serializers
 
+from api.export_formats import ExportContentNegotiation, ExportRenderer, ExportViewMixin
 from api.schema import ErrorSerializer
-from interchange.formats import ExportContentNegotiation, ExportRenderer, ExportViewMixin
 from sources.models import Source, SourceKind
 
 CSL_MEDIA_TYPE = "application/vnd.citationstyles.csl+json"

@@ -1,7 +1,7 @@
 """Claims in exchange formats: the ClaimReview of one claim and the feed of all reviewed
 claims, a claim's anchor as a Web Annotation, and the CSV export of the claims list.
 
-See interchange/claim_formats.py for the formats and interchange/formats.py for how formats and errors
+See claims/exports.py for the formats and api/export_formats.py for how formats and errors
 are negotiated."""
 
 import django_filters
@@ -14,12 +14,12 @@ from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
+from api.export_formats import CSVRenderer, ExportContentNegotiation, ExportViewMixin, JsonLdRenderer
 from api.schema import ErrorSerializer
+from claims import exports
 from claims.models import Claim, Status
 from claims.selectors import live_articles
 from core.errors import Conflict
-from interchange import claim_formats as exports
-from interchange.formats import CSVRenderer, ExportContentNegotiation, ExportViewMixin, JsonLdRenderer
 
 
 class ClaimAnnotationRenderer(JsonLdRenderer):

@@ -15,8 +15,8 @@ from django.utils.dateparse import parse_datetime
 from drf_spectacular.generators import SchemaGenerator
 
 from claims import services
+from claims.exports import CLAIM_CSV_COLUMNS, SELECTOR_CONTEXT_LENGTH
 from claims.models import Article, Citation, Claim, Status, StatusChange
-from interchange.claim_formats import CLAIM_CSV_COLUMNS, SELECTOR_CONTEXT_LENGTH
 from tests.factories import ARTICLE_BODY, ArticleFactory, CitationFactory, ClaimFactory, PublisherFactory
 from tests.helpers import assert_error, error_fields
 

@@ -27,9 +27,9 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.export_formats import csv_line
 from claims.models import Citation, Claim, Status, StatusChange
 from claims.selectors import live_claims
-from interchange.formats import csv_line
 from sources.models import Publisher
 
 SCHEMA_ORG = "https://schema.org"

@@ -1,4 +1,4 @@
-"""Sources as CSL-JSON for citation managers (interchange/csl.py)."""
+"""Sources as CSL-JSON for citation managers (sources/csl.py)."""
 
 import datetime
 import functools
@@ -12,7 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 
-from interchange.csl import CSL_MEDIA_TYPE, csl_name
+from sources.csl import CSL_MEDIA_TYPE, csl_name
 from sources.models import Publisher, Source
 from tests.factories import PublisherFactory, SourceFactory
 from tests.helpers import assert_error, error_fields
