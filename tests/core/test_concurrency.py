@@ -11,6 +11,7 @@ from django.urls import reverse
 from claims import services as claim_services
 from claims.models import Article, Citation, Claim, Status, StatusChange
 from core.errors import PreconditionFailed
+from core.policies import SYSTEM
 from sources import services as source_services
 from sources.models import Publisher, Source
 from tests.factories import ArticleFactory, CitationFactory, ClaimFactory, PublisherFactory, SourceFactory
@@ -354,7 +355,12 @@ UPDATE_SERVICES = {
 
 def update(basename: str, record, expected_version: int | None):
     service, field = UPDATE_SERVICES[basename]
-    service(**{basename: record}, data={field: f"Edit {expected_version}"}, expected_version=expected_version)
+    service(
+        **{basename: record},
+        data={field: f"Edit {expected_version}"},
+        actor=SYSTEM,
+        expected_version=expected_version,
+    )
 
 
 @pytest.mark.parametrize("basename", BASENAMES)
