@@ -50,7 +50,7 @@ test: lint typecheck
 	DEBUG=1 $(PY) manage.py check
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	DEBUG=1 $(PY) manage.py spectacular --validate --fail-on-warn --file $(VENV)/openapi-check.yaml
-	$(PYTEST) -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(PYTEST) -n $(TEST_WORKERS) --durations=10 $(PYTEST_ARGS)
 
 # The tests that need a Redis server (marked redis; make test leaves them out): the one at
 # CLAIMTRACK_TEST_REDIS_URL, redis://127.0.0.1:6379/15 unless set. No Redis there: they fail.

@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.http import HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
@@ -35,7 +35,7 @@ from claims.provenance import origins_html
 from core.admin import PolicyPermissions, ServiceModelForm, TrashModelAdmin, add_domain_errors
 from core.errors import DomainError, Forbidden
 from core.search import web_search_query
-from sources.models import Source
+from sources.models import Publisher, Source
 
 STATEMENT_COLUMN_LENGTH = 90
 # The list's selection boxes, with the class and id Django's actions script looks for.
@@ -295,15 +295,20 @@ class ArticlePublisherFilter(SearchListFilter):
 
 class CitedPublisherFilter(SearchListFilter):
     """Claims citing at least one source from a publisher whose name contains the words typed
-    (EXISTS, so no duplicate rows)."""
+    (a semi-join, so no duplicate rows)."""
 
     title = "cited publisher"
     parameter_name = "cited_publisher"
     placeholder = "Publisher name"
 
     def matching(self, queryset, text):
-        cites = Citation.objects.filter(claim=OuterRef("pk"), source__publisher__name__icontains=text)
-        return queryset.filter(Exists(cites))
+        # The publishers first (a query of their own, through the trigram index on their names),
+        # then the claims among those their sources' citations name. Written as one EXISTS,
+        # PostgreSQL walked the newest claims one by one probing each for such a citation: for a
+        # word held by many publishers, seconds at a million claims (and a 503).
+        publishers = list(Publisher.objects.filter(name__icontains=text).values_list("id", flat=True))
+        citing = Citation.objects.filter(source__publisher_id__in=publishers).values("claim_id")
+        return queryset.filter(pk__in=citing)
 
 
 # Forms --------------------------------------------------------------------------------
