@@ -125,8 +125,6 @@ class Change(models.Model):
     changed_at = models.DateTimeField(db_default=Now(), help_text="When the change was written.")
 
     class Meta:
-        # The table made when the app was installed as "config": the name stays.
-        db_table = "config_change"
         indexes = [models.Index(fields=["txid", "id"], name="change_position")]
         constraints = [
             models.CheckConstraint(condition=models.Q(type__in=ChangeType.values), name="change_type_valid"),
@@ -238,7 +236,7 @@ WITH horizon AS (
 )
 SELECT
     h::text,
-    %(txid)s::xid8 < h AND EXISTS (SELECT 1 FROM config_change WHERE txid = %(txid)s::xid8 AND id = %(id)s)
+    %(txid)s::xid8 < h AND EXISTS (SELECT 1 FROM core_change WHERE txid = %(txid)s::xid8 AND id = %(id)s)
 FROM horizon
 """
 

@@ -135,8 +135,6 @@ class IdempotencyRecord(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
-        # The table made when the app was installed as "config": the name stays.
-        db_table = "config_idempotencyrecord"
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_unique_per_user")
         ]

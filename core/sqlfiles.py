@@ -2,7 +2,10 @@
 
 Each app keeps its files in ``<app>/sql/``. A function file defines its functions with
 ``CREATE OR REPLACE`` (and nothing that cannot run twice), and is self-contained: it names
-only tables and functions that exist once the migration applying it has run. The migration
+only tables and functions that exist once the migration applying it has run, or (a function's
+body is read when it runs) that a later migration names so before anything calls the function:
+core's 0007 applies change_log.sql, which writes to ``core_change``, the name 0011 gives the
+table, and no migration between them writes to a logged table. The migration
 that first needs the functions applies the file with :func:`run_sql_file`; to change a rule,
 edit the file and add a migration that applies it again. So the file is always the current
 definition, and no migration holds the only copy of a rule.

@@ -1,4 +1,4 @@
--- The change log behind the sync feed (core/change_log.py): one config_change row for every
+-- The change log behind the sync feed (core/change_log.py): one core_change row for every
 -- insert, update and delete of a logged table, whatever the door (API, admin, command,
 -- QuerySet.update(), raw SQL).
 --
@@ -8,8 +8,9 @@
 -- same values) is no change; an update moving the record into the trash is "trashed", out of
 -- it "restored", any other "changed". Tables without a trash pass false for both.
 --
--- Applied with CREATE OR REPLACE by core/migrations/0007_change_log_from_file.py. To change
--- the rule: edit this file and add a migration that applies it again (core.sqlfiles).
+-- Applied with CREATE OR REPLACE by core/migrations/0007_change_log_from_file.py, and again by
+-- 0011_core_table_names.py, which gave the table its name. To change the rule: edit this file
+-- and add a migration that applies it again (core.sqlfiles).
 CREATE OR REPLACE FUNCTION claimtrack_log_change(
     change_type text,
     trigger_operation text,
@@ -34,7 +35,7 @@ BEGIN
     ELSE
         change_operation := 'changed';
     END IF;
-    INSERT INTO config_change (txid, type, object_id, operation, changed_at)
+    INSERT INTO core_change (txid, type, object_id, operation, changed_at)
     VALUES (pg_current_xact_id(), change_type, changed_object_id, change_operation, clock_timestamp());
 END;
 $$;

@@ -1,6 +1,6 @@
 """The app installed as "config" is "core" (issue 12): a database that applied config's
-migrations counts core's applied, the tables keep their names, and the content types (with the
-permissions that name them) move to the new label."""
+migrations counts core's applied, and the content types (with the permissions that name them)
+move to the new label. The tables' names: tests/core/test_table_names.py."""
 
 import importlib
 from pathlib import Path
@@ -13,9 +13,6 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
-
-from core.change_log import Change
-from core.models import IdempotencyRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -68,15 +65,6 @@ def test_a_database_migrated_as_config_needs_no_migration_of_core():
     executor = MigrationExecutor(connection)
     plan = {migration.name for migration, _ in executor.migration_plan([("core", name) for name in moved])}
     assert set(moved) <= plan
-
-
-def test_the_tables_keep_the_names_config_gave_them():
-    assert Change._meta.db_table == "config_change"
-    assert IdempotencyRecord._meta.db_table == "config_idempotencyrecord"
-    with connection.cursor() as cursor:
-        tables = set(connection.introspection.table_names(cursor))
-    assert {"config_change", "config_idempotencyrecord"} <= tables
-    assert not {"core_change", "core_idempotencyrecord"} & tables
 
 
 class SchemaEditor:

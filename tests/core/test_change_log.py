@@ -335,7 +335,7 @@ def test_every_door_is_recorded_and_updates_that_change_nothing_are_not():
 def test_change_log_is_append_only():
     PublisherFactory()
     change = Change.objects.get()
-    for statement in ("UPDATE config_change SET operation = 'changed'", "DELETE FROM config_change"):
+    for statement in ("UPDATE core_change SET operation = 'changed'", "DELETE FROM core_change"):
         with pytest.raises(DatabaseError, match="Cannot update or delete"), transaction.atomic():
             connection.cursor().execute(statement)
     assert Change.objects.get() == change

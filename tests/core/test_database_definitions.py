@@ -18,7 +18,7 @@ from core.sqlfiles import RunSQLFile, defined_functions, sql_digest, sql_files
 
 SCRATCH = "sql_files_check"
 # The functions the project writes (extensions, pgtrigger and pghistory have their own names).
-PROJECT_FUNCTION = re.compile(r"(claims|claimtrack|sources|config)_")
+PROJECT_FUNCTION = re.compile(r"(claims|claimtrack|sources|core)_")
 FUNCTION_STATEMENT = re.compile(r"^\s*CREATE OR REPLACE FUNCTION ", re.MULTILINE)
 
 
