@@ -16,12 +16,12 @@ code run from the shell that has no person to name: the matching evaluation's do
 (create and edit) and nothing else, and what it records has no author (``created_by`` empty).
 No door can pass it: the API, the admin and the pages pass ``request.user``.
 
-Django's model permissions (``add_claim``, ``change_claim`` …, seeded for the two groups by
-``core/migrations/0001_roles.py``) are not consulted for Claimtrack's records: the policy is
-the rule. The admin's ``has_view/add/change/delete_permission`` and ``has_module_permission``
-ask the policy, so granting a model permission to a user gives no access to these records,
-and taking one from a group takes none away; the seeded permissions stay as they are, an
-old migration's rows that mirror the policy, so ``user.has_perm`` still answers the same for
+Django's model permissions (``add_claim``, ``change_claim`` …, granted to the two groups
+by each app's ``role_permissions`` migration) are not consulted for Claimtrack's records: the
+policy is the rule. The admin's ``has_view/add/change/delete_permission`` and
+``has_module_permission`` ask the policy, so granting a model permission to a user gives no
+access to these records, and taking one from a group takes none away; the granted
+permissions are rows that mirror the policy, so ``user.has_perm`` still answers the same for
 the groups. Accounts and groups (Django's own ``auth`` admin) keep Django's permissions:
 they are managed by superusers. The admin itself still needs ``is_staff`` to be entered.
 """

@@ -24,13 +24,22 @@ def _no_throttling(settings):
     settings.CLAIMTRACK_THROTTLE_RATES = dict.fromkeys(settings.CLAIMTRACK_THROTTLE_RATES)
 
 
+# The migrations that make the working groups (core's) and grant them each app's permissions.
+ROLE_MIGRATIONS = {
+    "core.migrations.0001_roles": "create_groups",
+    "sources.migrations.0007_role_permissions": "grant",
+    "claims.migrations.0010_role_permissions": "grant",
+}
+
+
 @pytest.fixture
 def working_groups(transactional_db):
     """A transactional test empties every table when it ends, the working groups included;
-    recreate them (with their permissions) as the roles migration does."""
+    recreate them (with their permissions) as the role migrations do."""
     from django.apps import apps
 
-    importlib.import_module("core.migrations.0001_roles").create_groups(apps, None)
+    for module, function in ROLE_MIGRATIONS.items():
+        getattr(importlib.import_module(module), function)(apps, None)
 
 
 @pytest.fixture

@@ -1,46 +1,26 @@
-"""The two working groups and the model permissions the admin checks."""
+"""The two working groups. Each app's own migration grants them its models' permissions
+(``core.roles.grant_model_permissions``: sources 0007_role_permissions, claims
+0010_role_permissions), so the shared app depends on none of the apps that use it.
+
+Until issue 12 this migration also seeded those permissions, and depended on the apps' first
+migrations to do so. A database it ran on then keeps it applied and is not seeded again: the
+apps' grant migrations leave a group that holds some permission of their app as it is, so
+what an admin changed since stays changed.
+"""
 
 from django.db import migrations
 
-MODELS = {
-    "sources": ["publisher", "source", "sourcereliance"],
-    "claims": ["article", "claim", "citation", "statuschange"],
-}
-RESEARCHER_ACTIONS = ("view", "add", "change")
-REVIEWER_ACTIONS = ("view", "add", "change", "delete")
+GROUPS = ("researchers", "reviewers")
 
 
 def create_groups(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
-
-    # Permissions are normally created after all migrations; the groups need them now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-
     Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-
-    def perms(actions):
-        codenames = [
-            f"{action}_{model}" for models in MODELS.values() for model in models for action in actions
-        ]
-        return Permission.objects.filter(content_type__app_label__in=MODELS.keys(), codename__in=codenames)
-
-    researchers, _ = Group.objects.get_or_create(name="researchers")
-    researchers.permissions.set(perms(RESEARCHER_ACTIONS))
-    reviewers, _ = Group.objects.get_or_create(name="reviewers")
-    # History rows are written only by the workflow, never edited in the admin.
-    reviewers.permissions.set(
-        perms(REVIEWER_ACTIONS).exclude(
-            codename__in=["change_statuschange", "delete_statuschange", "add_statuschange"]
-        )
-    )
+    for name in GROUPS:
+        Group.objects.get_or_create(name=name)
 
 
 def remove_groups(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name__in=["researchers", "reviewers"]).delete()
+    apps.get_model("auth", "Group").objects.filter(name__in=GROUPS).delete()
 
 
 class Migration(migrations.Migration):
@@ -48,8 +28,6 @@ class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("sources", "0001_initial"),
-        ("claims", "0001_initial"),
     ]
 
     operations = [migrations.RunPython(create_groups, remove_groups)]

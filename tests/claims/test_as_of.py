@@ -2,11 +2,9 @@
 history the database recorded."""
 
 import datetime as dt
-import importlib
 
 import pgtrigger
 import pytest
-from django.apps import apps
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -36,15 +34,9 @@ def database_now() -> dt.datetime:
         return cursor.fetchone()[0]
 
 
-@pytest.fixture
-def roles_restored(transactional_db):
-    """A transactional test empties every table when it ends, the working groups included;
-    recreate them (with their permissions) as the migration does."""
-    importlib.import_module("core.migrations.0001_roles").create_groups(apps, None)
-
 
 @pytest.mark.django_db(transaction=True)
-def test_each_moment_of_a_claims_life(roles_restored, researcher_client, reviewer_client):
+def test_each_moment_of_a_claims_life(working_groups, researcher_client, reviewer_client):
     """Create, edit the statement, add two citations, move to review, remove a citation, trash:
     every moment in between reads back as it was. Each step commits, as in production."""
     first_source, second_source = SourceFactory(), SourceFactory()

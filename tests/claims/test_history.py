@@ -1,12 +1,10 @@
 """A claim's history: status changes and every edit of the claim and its citations, newest
 first, paged, read-only, with who made each change and through which door."""
 
-import importlib
 
 import pghistory
 import pgtrigger
 import pytest
-from django.apps import apps
 from django.db import connection
 from django.urls import reverse
 
@@ -32,19 +30,13 @@ def kinds(response) -> list[str]:
     return [entry["kind"] for entry in response.data["results"]]
 
 
-@pytest.fixture
-def roles_restored(transactional_db):
-    """A transactional test empties every table when it ends, the working groups included;
-    recreate them (with their permissions) as the migration does."""
-    importlib.import_module("core.migrations.0001_roles").create_groups(apps, None)
-
 
 # The whole story, through the API -----------------------------------------------------
 
 
 @pytest.mark.django_db(transaction=True)
 def test_history_tells_the_whole_story_newest_first(
-    roles_restored, researcher_client, reviewer_client, reviewer
+    working_groups, researcher_client, reviewer_client, reviewer
 ):
     """Each step commits on its own, as in production, so each has its own time."""
     source = SourceFactory()

@@ -4,7 +4,6 @@ event table, with the values and the context (user, door, URL, method), whatever
 the API, the admin, a management command, ``QuerySet.update()``, ``bulk_create`` or raw SQL."""
 
 import datetime as dt
-import importlib
 import os
 import subprocess
 import sys
@@ -14,7 +13,6 @@ from urllib.parse import urlsplit
 
 import pghistory
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.core.management import call_command
@@ -227,13 +225,9 @@ def test_command_writes_are_recorded_with_the_command_door(researcher):
         assert {(context_of(e)["door"], context_of(e)["command"]) for e in new} == {("command", "load_demo")}
 
 
-@pytest.fixture
-def roles_restored(transactional_db):
-    importlib.import_module("core.migrations.0001_roles").create_groups(apps, None)
-
 
 @pytest.mark.django_db(transaction=True)
-def test_manage_py_marks_its_changes_with_the_command_door(roles_restored):
+def test_manage_py_marks_its_changes_with_the_command_door(working_groups):
     """A real ``manage.py`` process, against this test database."""
     publisher = PublisherFactory(name="Before")
     # The same server, but this test's database.
