@@ -34,7 +34,6 @@ def database_now() -> dt.datetime:
         return cursor.fetchone()[0]
 
 
-
 @pytest.mark.django_db(transaction=True)
 def test_each_moment_of_a_claims_life(working_groups, researcher_client, reviewer_client):
     """Create, edit the statement, add two citations, move to review, remove a citation, trash:

@@ -1,7 +1,6 @@
 """A claim's history: status changes and every edit of the claim and its citations, newest
 first, paged, read-only, with who made each change and through which door."""
 
-
 import pghistory
 import pgtrigger
 import pytest
@@ -28,7 +27,6 @@ def walk(claim, actor, steps: int) -> None:
 
 def kinds(response) -> list[str]:
     return [entry["kind"] for entry in response.data["results"]]
-
 
 
 # The whole story, through the API -----------------------------------------------------

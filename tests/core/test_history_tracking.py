@@ -225,7 +225,6 @@ def test_command_writes_are_recorded_with_the_command_door(researcher):
         assert {(context_of(e)["door"], context_of(e)["command"]) for e in new} == {("command", "load_demo")}
 
 
-
 @pytest.mark.django_db(transaction=True)
 def test_manage_py_marks_its_changes_with_the_command_door(working_groups):
     """A real ``manage.py`` process, against this test database."""
