@@ -25,11 +25,11 @@ def _no_throttling(settings):
 
 
 # The migrations that make the working groups (core's) and grant them each app's permissions.
-ROLE_MIGRATIONS = {
-    "core.migrations.0001_roles": "create_groups",
-    "sources.migrations.0007_role_permissions": "grant",
-    "claims.migrations.0010_role_permissions": "grant",
-}
+ROLE_MIGRATIONS = [
+    "core.migrations.0001_roles",
+    "sources.migrations.0007_role_permissions",
+    "claims.migrations.0010_role_permissions",
+]
 
 
 @pytest.fixture
@@ -38,8 +38,9 @@ def working_groups(transactional_db):
     recreate them (with their permissions) as the role migrations do."""
     from django.apps import apps
 
-    for module, function in ROLE_MIGRATIONS.items():
-        getattr(importlib.import_module(module), function)(apps, None)
+    for module in ROLE_MIGRATIONS:
+        for operation in importlib.import_module(module).Migration.operations:
+            operation.code(apps, None)
 
 
 @pytest.fixture

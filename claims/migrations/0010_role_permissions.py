@@ -2,8 +2,7 @@
 researchers view, add and change; reviewers delete too, and only view status changes (history
 rows are written by the workflow, never edited in the admin). Granted only to a group holding
 no permission of this app yet (``core.roles.grant_model_permissions``): on a database where
-core's 0001_roles seeded them (before issue 12) nothing changes. Backwards the groups keep what
-they hold: it may be an admin's choice, not this migration's grant."""
+core's 0001_roles seeded them (before issue 12) nothing changes."""
 
 from django.db import migrations
 
@@ -21,14 +20,10 @@ GRANTS = {
 }
 
 
-def grant(apps, schema_editor):
-    grant_model_permissions(apps, "claims", GRANTS)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("claims", "0009_merge_branches"),
         ("core", "0001_roles"),
     ]
 
-    operations = [migrations.RunPython(grant, migrations.RunPython.noop)]
+    operations = [grant_model_permissions("claims", GRANTS)]

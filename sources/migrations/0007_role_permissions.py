@@ -1,8 +1,7 @@
 """The working groups' permissions on the sources app's models, mirroring sources/policies.py:
 researchers view, add and change; reviewers delete too. Granted only to a group holding no
 permission of this app yet (``core.roles.grant_model_permissions``): on a database where
-core's 0001_roles seeded them (before issue 12) nothing changes. Backwards the groups keep what
-they hold: it may be an admin's choice, not this migration's grant."""
+core's 0001_roles seeded them (before issue 12) nothing changes."""
 
 from django.db import migrations
 
@@ -15,14 +14,10 @@ GRANTS = {
 }
 
 
-def grant(apps, schema_editor):
-    grant_model_permissions(apps, "sources", GRANTS)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("sources", "0006_merge_branches"),
         ("core", "0001_roles"),
     ]
 
-    operations = [migrations.RunPython(grant, migrations.RunPython.noop)]
+    operations = [grant_model_permissions("sources", GRANTS)]
