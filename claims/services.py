@@ -2,6 +2,7 @@
 through here."""
 
 import datetime
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -9,14 +10,14 @@ from typing import Any
 import pghistory
 import pgtrigger
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connection, transaction
 
 from claims import policies
 from claims.anchoring import anchor_quote, normalise_text, reanchor
 from claims.history import status_change_context
 from claims.models import Article, Citation, Claim, SameClaimLink, Status, StatusChange
 from core.concurrency import check_version
-from core.errors import Conflict, DomainError, InvalidInput
+from core.errors import Conflict, DomainError, InvalidInput, at_index
 from core.policies import SystemActor, author
 from core.trash import (
     move_to_trash,
@@ -25,7 +26,7 @@ from core.trash import (
     take_out_of_trash,
 )
 from sources.models import Source
-from sources.services import require_live_sources, require_unique_url
+from sources.services import BULK_BATCH_SIZE, require_live_sources, require_unique_url, require_unique_urls
 from sources.urls_normal import normal_url
 
 ARTICLE_FIELDS = ("title", "url", "byline", "publisher", "published_on", "language", "body")
@@ -46,18 +47,44 @@ def _check_article_url(url: str, *, exclude_id: int | None = None) -> None:
     require_unique_url(Article.objects.all(), url, label="Article", exclude_id=exclude_id)
 
 
+def _new_article(created_by: User | SystemActor, fields: Mapping[str, Any]) -> Article:
+    """An article as ``article_create`` stores it (URL normalised, body with ``\n`` line
+    endings), not yet saved nor checked against the stored ones."""
+    fields = dict(fields)
+    fields["url"] = normal_url(fields.get("url", ""))
+    fields["body"] = normalise_text(fields.get("body", ""))
+    return Article(created_by=author(created_by), **fields)
+
+
 @transaction.atomic
 def article_create(*, created_by: User | SystemActor, **fields: Any) -> Article:
     """Article URLs are stored normalised and unique when present; the body is stored with
     ``\n`` line endings (``normalise_text``), and claims' offsets count that stored body.
     ``created_by`` must be one ``policies.can_create_article`` allows."""
     policies.require_may_create_article(created_by)
-    fields["url"] = normal_url(fields.get("url", ""))
-    fields["body"] = normalise_text(fields.get("body", ""))
-    _check_article_url(fields["url"])
-    article = Article(created_by=author(created_by), **fields)
+    article = _new_article(created_by, fields)
+    _check_article_url(article.url)
     article.save()
     return article
+
+
+@transaction.atomic
+def articles_create_bulk(
+    *, articles: Sequence[Mapping[str, Any]], created_by: User | SystemActor
+) -> list[Article]:
+    """``article_create`` for many articles, with its rules, in a few queries whatever their
+    number: URLs stored normalised and unique (among the stored articles and the batch),
+    bodies with ``\n`` line endings. Each item holds fields of ``ARTICLE_FIELDS``. A refusal
+    names the item (``articles.<index>.<field>``, ``index`` in ``extra``) and creates none."""
+    policies.require_may_create_article(created_by)
+    built = []
+    for index, fields in enumerate(articles):
+        try:
+            built.append(_new_article(created_by, fields))
+        except DomainError as exc:
+            raise at_index(exc, index, "articles") from exc
+    require_unique_urls(Article.objects.all(), [a.url for a in built], label="Article", prefix="articles")
+    return Article.objects.bulk_create(built, batch_size=BULK_BATCH_SIZE)
 
 
 @transaction.atomic
@@ -167,18 +194,33 @@ def article_purge(*, article: Article, actor: User) -> None:
     article.delete()
 
 
+def _article_in_trash(article: Article) -> Conflict:
+    return Conflict(
+        f"Article {article.pk} is in the trash; restore it first.",
+        field="article",
+        code="in_trash",
+        extra={"article": article.pk},
+    )
+
+
 def _lock_live_article(article: Article) -> Article:
     """Lock the article a claim is written to, so a concurrent trash move waits for the
     claim (and then refuses), and refuse an article in the trash."""
     article = Article.objects.select_for_update(no_key=True).get(pk=article.pk)
     if article.deleted_at is not None:
-        raise Conflict(
-            f"Article {article.pk} is in the trash; restore it first.",
-            field="article",
-            code="in_trash",
-            extra={"article": article.pk},
-        )
+        raise _article_in_trash(article)
     return article
+
+
+def _lock_live_articles(article_ids: Sequence[int], *, prefix: str) -> dict[int, Article]:
+    """``_lock_live_article`` for the articles of a batch's items (``article_ids``, one per
+    item), in one query, lowest id first; a refusal names the first item of the article."""
+    locked = Article.objects.select_for_update(no_key=True).filter(pk__in=set(article_ids)).order_by("id")
+    by_id = {article.pk: article for article in locked}
+    for index, article_id in enumerate(article_ids):
+        if by_id[article_id].deleted_at is not None:
+            raise at_index(_article_in_trash(by_id[article_id]), index, prefix)
+    return by_id
 
 
 # Claims -----------------------------------------------------------------------------
@@ -217,40 +259,39 @@ def claim_create(
     return claim
 
 
-def _at_index(exc: DomainError, index: int, prefix: str) -> DomainError:
-    """The same refusal, its fields prefixed by the position of the item at fault."""
-    errors = {f"{prefix}.{index}.{field}": messages for field, messages in exc.errors.items()}
-    return type(exc)(exc.message, code=exc.code, errors=errors, extra={**exc.extra, "index": index})
-
-
 @transaction.atomic
 def claims_create_bulk(
-    *, article: Article, claims: Sequence[Mapping[str, Any]], created_by: User | SystemActor
+    *,
+    claims: Sequence[Mapping[str, Any]],
+    created_by: User | SystemActor,
+    article: Article | None = None,
 ) -> list[Claim]:
-    """``claim_create`` for many claims of one article, with its rules, in a few queries: the
-    article is locked once and may not be in the trash, and each quote must stand in the body
-    (``quote_start`` computed when not given, checked when given; a ``quote_end`` only compared
-    with the derived one). Each item holds ``statement``, ``quote`` and optionally
-    ``quote_start``, ``quote_end``, ``claimant``, ``claim_date``. A
-    refusal names the item (``claims.<index>.<field>``, ``index`` in the body) and creates
-    none."""
+    """``claim_create`` for many claims, with its rules, in a few queries whatever their
+    number: their articles are locked once each and may not be in the trash, and each quote
+    must stand in its article's body (``quote_start`` computed when not given, checked when
+    given; a ``quote_end`` only compared with the derived one). Each item holds ``article``
+    (unless ``article`` is given: the one article of them all), ``statement``, ``quote`` and
+    optionally ``quote_start``, ``quote_end``, ``claimant``, ``claim_date``. A refusal names
+    the item (``claims.<index>.<field>``, ``index`` in the body) and creates none."""
     policies.require_may_create_claim(created_by)
-    article = _lock_live_article(article)
+    article_ids = [(item.get("article") or article).pk for item in claims]  # type: ignore[union-attr]
+    locked = _lock_live_articles(article_ids, prefix="claims")
     built = []
     for index, item in enumerate(claims):
+        claim_article = locked[article_ids[index]]
         quote = normalise_text(item["quote"])
         try:
             start, _end = anchor_quote(
-                body=article.body,
+                body=claim_article.body,
                 quote=quote,
                 quote_start=item.get("quote_start"),
                 quote_end=item.get("quote_end"),
             )
         except InvalidInput as exc:
-            raise _at_index(exc, index, "claims") from exc
+            raise at_index(exc, index, "claims") from exc
         built.append(
             Claim(
-                article=article,
+                article=claim_article,
                 statement=item["statement"].strip(),
                 quote=quote,
                 quote_start=start,
@@ -259,7 +300,7 @@ def claims_create_bulk(
                 created_by=author(created_by),
             )
         )
-    return Claim.objects.bulk_create(built, batch_size=1000)
+    return Claim.objects.bulk_create(built, batch_size=BULK_BATCH_SIZE)
 
 
 @transaction.atomic
@@ -501,7 +542,8 @@ def citations_add_bulk(
     claim, source and role (stored or in the batch), and neither the claim nor the source may
     be in the trash. Each item holds ``claim``, ``source``, ``role``, ``stance`` and optionally
     ``quote``, ``locator``, ``note``. A refusal names the item (``citations.<index>.<field>``)
-    and adds none."""
+    and adds none. A statement per round of citations (as many as the most any one claim gets)
+    so that each claim's versions, counts and history are those of adding them one by one."""
     policies.require_may_add_citation(added_by)
     claim_ids = sorted({item["claim"].pk for item in citations})
     locked = {
@@ -513,7 +555,7 @@ def citations_add_bulk(
     for index, item in enumerate(citations):
         claim = locked[item["claim"].pk]
         if claim.deleted_at is not None:
-            raise _at_index(
+            raise at_index(
                 Conflict(
                     f"Claim {claim.pk} is in the trash; restore it first.", field="claim", code="in_trash"
                 ),
@@ -522,7 +564,7 @@ def citations_add_bulk(
             )
         key = (claim.pk, item["source"].pk, item["role"])
         if key in taken:
-            raise _at_index(
+            raise at_index(
                 Conflict(
                     f"The claim already cites this source with role '{item['role']}'.",
                     field="source",
@@ -544,7 +586,29 @@ def citations_add_bulk(
                 added_by=author(added_by),
             )
         )
-    return Citation.objects.bulk_create(built, batch_size=1000)
+    # A claim's citations go in by rounds: the first of each claim, then the second ... After
+    # each round, each of its claims is touched once, as the trigger would for its one new
+    # citation (Citation.touch_claim: its version, its independence counts, its history event),
+    # but by one statement per batch: a claim's history then holds, event by event, what
+    # adding its citations one by one would have written.
+    rounds: list[list[Citation]] = []
+    added: Counter[int] = Counter()
+    for citation in built:
+        position = added[citation.claim.pk]
+        added[citation.claim.pk] += 1
+        if position == len(rounds):
+            rounds.append([])
+        rounds[position].append(citation)
+    for each_claim_once in rounds:
+        for start in range(0, len(each_claim_once), BULK_BATCH_SIZE):
+            batch = each_claim_once[start : start + BULK_BATCH_SIZE]
+            with pgtrigger.ignore("claims.Citation:touch_claim"):
+                Citation.objects.bulk_create(batch)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT claims_touch(%s::bigint[])", [[citation.claim.pk for citation in batch]]
+                )
+    return built
 
 
 @transaction.atomic

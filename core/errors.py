@@ -55,3 +55,10 @@ class PreconditionRequired(DomainError):
 
     status_code = 428
     default_code = "version_required"
+
+
+def at_index(exc: DomainError, index: int, prefix: str) -> DomainError:
+    """The same refusal of one item of a batch (a bulk service's), its fields prefixed by the
+    item's position (``claims.3.quote``) and the position in ``extra["index"]``."""
+    errors = {f"{prefix}.{index}.{field}": messages for field, messages in exc.errors.items()}
+    return type(exc)(exc.message, code=exc.code, errors=errors, extra={**exc.extra, "index": index})

@@ -1,5 +1,6 @@
-"""Writing a planned import: every row through its resource's services, in one transaction
-that the first refusal undoes (and a dry run always does)."""
+"""Writing a planned import: every row through its resource's services (the new ones of a
+section at once, by its bulk service), in one transaction that the first refusal undoes (and a
+dry run always does)."""
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -21,15 +22,12 @@ class _DryRun(Exception):
     """Raised to roll the transaction back after a dry run."""
 
 
-def apply_row(importer: "Importer", row: Row, create: Callable[[], Any], update: Callable[[], Any]) -> None:
-    """Create the row's record, update it if the row changes it, or count it unchanged; a
+def apply_row(importer: "Importer", row: Row, update: Callable[[], Any]) -> None:
+    """Update the stored record of a row if the row changes it, or count it unchanged; a
     refusal names the row."""
     counts = importer.counts[row.section]
     try:
-        if row.existing is None:
-            row.instance = create()
-            counts.created += 1
-        elif row.changes:
+        if row.changes:
             row.instance = update()
             counts.updated += 1
         else:

@@ -5,7 +5,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from claims.models import Citation
+from claims.models import Citation, Claim
+from sources.models import SourceReliance
 from tests.claims.test_import import post_json
 from tests.factories import ArticleFactory, ClaimFactory, SourceFactory
 
@@ -127,3 +128,22 @@ def test_citations_of_stored_claims_run_the_same_queries_for_5_and_50_claims(
         "updated": 0,
         "unchanged": 0,
     }
+
+
+def test_importing_a_new_document_runs_the_same_queries_for_5_and_50_rows(
+    researcher_client, django_assert_num_queries
+):
+    """Every new record is created by its section's bulk service: planning and writing 250
+    rows (reliance chains, citations by key and by natural key) takes the queries of 25."""
+    small, big = full_document(5, "small"), full_document(50, "big")
+    post_json(researcher_client, {"citations": []})  # reads the user's groups
+    expected = queries_of(researcher_client, small)
+
+    with django_assert_num_queries(expected):
+        response = post_json(researcher_client, big)
+
+    assert response.json()["counts"] == {
+        section: {"created": len(rows), "updated": 0, "unchanged": 0} for section, rows in big.items()
+    }
+    assert Claim.objects.count() == 55
+    assert SourceReliance.objects.count() == 4 + 49

@@ -41,8 +41,10 @@ class ArticleSection(PublishedSection):
     def lookup(self, keys: set[Any]) -> dict[Any, list[Any]]:
         return articles_by_key(keys)
 
-    def create(self, row: Row) -> Article:
-        return services.article_create(created_by=self.importer.user, **resolved(row.data))
+    def create_many(self, rows: list[Row]) -> list[Article]:
+        return services.articles_create_bulk(
+            articles=[resolved(row.data) for row in rows], created_by=self.importer.user
+        )
 
     def update(self, row: Row) -> Article:
         return services.article_update(

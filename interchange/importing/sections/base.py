@@ -6,7 +6,8 @@
 3. the stored records every row and every reference may stand for, found in one query;
 4. each row matched with its stored record (refused when several match, or the record is in
    the trash), and the fields it changes there listed;
-5. applied: created or updated through the resource's services.
+5. applied through the resource's services: the new records created at once by its bulk
+   service (a few queries whatever their number), then the changed ones updated.
 
 A section type says what differs, as data (fields, messages) or small hooks."""
 
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from rest_framework import serializers
 
 from core.errors import InvalidInput
-from interchange.importing.apply import apply_row
+from interchange.importing.apply import apply_bulk, apply_row
 from interchange.importing.problems import from_domain_error
 from interchange.importing.rows import Row, same_target
 from sources.urls_normal import normal_url
@@ -126,7 +127,8 @@ class Section:
     def after_finish(self) -> None:
         """Work on all the rows once each is finished."""
 
-    def create(self, row: Row) -> Any:
+    def create_many(self, rows: list[Row]) -> list[Any]:
+        """The records of ``rows`` (none stored yet), created by one bulk service call, in order."""
         raise NotImplementedError
 
     def update(self, row: Row) -> Any:
@@ -231,11 +233,13 @@ class Section:
     # Applying ------------------------------------------------------------------------
 
     def apply(self) -> None:
+        """New records first, at once (a row to update may refer to one), then the rest."""
+        new = [row for row in self.rows if row.existing is None]
+        if new:
+            apply_bulk(self.importer, new, partial(self.create_many, new))
         for row in self.rows:
-            self.apply_one(row)
-
-    def apply_one(self, row: Row) -> None:
-        apply_row(self.importer, row, partial(self.create, row), partial(self.update, row))
+            if row.existing is not None:
+                apply_row(self.importer, row, partial(self.update, row))
 
 
 def url_key(ref: str) -> tuple[str, str]:

@@ -1,13 +1,11 @@
-"""Citations, matched by claim, source and role; new ones written in one bulk call."""
+"""Citations, matched by claim, source and role."""
 
 from collections.abc import Hashable
-from functools import partial
 from typing import Any
 
 from claims import services
 from claims.models import Citation
 from claims.selectors import citations_by_key
-from interchange.importing.apply import apply_bulk
 from interchange.importing.rows import Row, resolved, token
 from interchange.importing.sections.base import Section
 from interchange.importing.sections.claims import ClaimSection
@@ -35,15 +33,6 @@ class CitationSection(Section):
 
     def lookup(self, keys: set[Any]) -> dict[Any, list[Any]]:
         return {key: [citation] for key, citation in citations_by_key(keys).items()}
-
-    def apply(self) -> None:
-        """New citations through the bulk service at once, then edits one by one."""
-        new = [row for row in self.rows if row.existing is None]
-        if new:
-            apply_bulk(self.importer, new, partial(self.create_many, new))
-        for row in self.rows:
-            if row.existing is not None:
-                self.apply_one(row)
 
     def create_many(self, rows: list[Row]) -> list[Citation]:
         citations = [resolved(row.data) for row in rows]

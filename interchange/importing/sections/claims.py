@@ -1,9 +1,7 @@
 """Claims, matched by article, quote and quote_start (computed when left out, which needs the
-quote to occur exactly once in the article's body); new ones written in bulk per article."""
+quote to occur exactly once in the article's body)."""
 
-from collections import defaultdict
 from collections.abc import Hashable, Iterable
-from functools import partial
 from typing import Any
 
 from claims import services
@@ -11,9 +9,8 @@ from claims.anchoring import anchor_quote
 from claims.models import Article, Claim
 from claims.selectors import claim_natural_key, claims_by_key
 from core.errors import InvalidInput
-from interchange.importing.apply import apply_bulk
 from interchange.importing.problems import Problem, from_domain_error
-from interchange.importing.rows import Row, instance, resolved, token
+from interchange.importing.rows import Row, resolved, token
 from interchange.importing.sections.articles import ArticleSection
 from interchange.importing.sections.base import Section
 from interchange.importing.serializers import ClaimImportSerializer
@@ -134,22 +131,9 @@ class ClaimSection(Section):
             )
         return target
 
-    def apply(self) -> None:
-        """Edits one by one, then new claims through the bulk service, a call per article."""
-        new_claims: dict[Hashable, list[Row]] = defaultdict(list)
-        for row in self.rows:
-            if row.existing is None:
-                new_claims[token(row.data["article"])].append(row)
-            else:
-                self.apply_one(row)
-        for rows in new_claims.values():
-            apply_bulk(self.importer, rows, partial(self.create_many, rows))
-
     def create_many(self, rows: list[Row]) -> list[Claim]:
-        """New claims of one article."""
-        items = [{name: value for name, value in row.data.items() if name != "article"} for row in rows]
-        article = instance(rows[0].data["article"])
-        return services.claims_create_bulk(article=article, claims=items, created_by=self.importer.user)
+        items = [resolved(row.data) for row in rows]
+        return services.claims_create_bulk(claims=items, created_by=self.importer.user)
 
     def update(self, row: Row) -> Claim:
         return services.claim_update(claim=row.existing, data=resolved(row.changes), actor=self.importer.user)

@@ -85,8 +85,10 @@ class PublisherSection(Section):
             target = None
         row.data["publisher"] = target
 
-    def create(self, row: Row) -> Publisher:
-        return services.publisher_create(actor=self.importer.user, **row.data)
+    def create_many(self, rows: list[Row]) -> list[Publisher]:
+        return services.publishers_create_bulk(
+            publishers=[row.data for row in rows], actor=self.importer.user
+        )
 
     def update(self, row: Row) -> Publisher:
         return services.publisher_update(

@@ -98,8 +98,21 @@ class SourceSection(PublishedSection):
             visit(row, [])
         self.importer.rows[self.name] = ordered
 
-    def create(self, row: Row) -> Source:
-        return services.source_create(actor=self.importer.user, **resolved(row.data))
+    def create_many(self, rows: list[Row]) -> list[Source]:
+        """New sources at once: one relying on another new one names it by its position."""
+        position = {id(row): index for index, row in enumerate(rows)}
+
+        def target_of(target: Row | Source) -> Source | int:
+            if not isinstance(target, Row):
+                return target
+            return target.existing if target.existing is not None else position[id(target)]
+
+        items = []
+        for row in rows:
+            item = resolved({name: value for name, value in row.data.items() if name != "relies_on"})
+            item["relies_on"] = [target_of(target) for target in row.data.get("relies_on", ())]
+            items.append(item)
+        return services.sources_create_bulk(sources=items, actor=self.importer.user)
 
     def update(self, row: Row) -> Source:
         return services.source_update(
