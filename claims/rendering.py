@@ -41,25 +41,31 @@ from django.utils import timezone
 from claims.models import Claim
 
 
-def _timestamp(column: str) -> str:
+def _timestamp(column: str, *, utc: bool) -> str:
     """SQL writing ``column`` as DRF writes a timestamp: ISO 8601 in the current time zone (the
     query's ``tz``), the microseconds only when there are some, ``Z`` for an offset of zero and
-    the offset's seconds only when there are some (as Python's ``isoformat``)."""
-    local = f"({column} AT TIME ZONE %(tz)s)"
+    the offset's seconds only when there are some (as Python's ``isoformat``). In UTC (the
+    project's time zone) the offset is always ``Z``: the cheaper text, written without it."""
+    zone = "'UTC'" if utc else "%(tz)s"
+    local = f"({column} AT TIME ZONE {zone})"
+    text = (
+        f"to_char({local}, 'YYYY-MM-DD\"T\"HH24:MI:SS') "
+        f"|| CASE WHEN date_trunc('second', {column}) = {column} THEN '' ELSE to_char({local}, '.US') END"
+    )
+    if utc:
+        return f"{text} || 'Z'"
     offset = f"({local} - ({column} AT TIME ZONE 'UTC'))"
     size = f"greatest({offset}, -{offset})"
     return (
-        f"to_char({local}, 'YYYY-MM-DD\"T\"HH24:MI:SS') "
-        f"|| CASE WHEN date_trunc('second', {column}) = {column} THEN '' ELSE to_char({local}, '.US') END "
-        f"|| CASE WHEN {offset} = interval '0' THEN 'Z' "
-        f"ELSE CASE WHEN {offset} > interval '0' THEN '+' ELSE '-' END "
-        f"|| to_char({size}, 'HH24:MI') "
-        f"|| CASE WHEN extract(second FROM {offset}) = 0 THEN '' ELSE to_char({size}, ':SS') END END"
+        f"{text} || CASE WHEN {offset} = interval '0' THEN 'Z' "
+        f"ELSE CASE WHEN {offset} > interval '0' THEN '+' ELSE '-' END || to_char({size}, 'HH24:MI') "
+        f"|| CASE WHEN date_trunc('minute', {size}) = {size} THEN '' ELSE to_char({size}, ':SS') END END"
     )
 
 
-# A citation as ClaimSerializer's ``citations`` show it (ClaimCitationSerializer), key by key.
-_CITATION = f"""json_build_object(
+def _citation(*, utc: bool) -> str:
+    """A citation as ClaimSerializer's ``citations`` show it (ClaimCitationSerializer), key by key."""
+    return f"""json_build_object(
     'id', ci.id,
     'source', json_build_object(
         'id', s.id, 'kind', s.kind, 'title', s.title, 'publisher_name', p.name, 'url', s.url
@@ -70,13 +76,15 @@ _CITATION = f"""json_build_object(
     'locator', ci.locator,
     'note', ci.note,
     'added_by', adder.username,
-    'added_at', {_timestamp("ci.added_at")},
-    'updated_at', {_timestamp("ci.updated_at")},
+    'added_at', {_timestamp("ci.added_at", utc=utc)},
+    'updated_at', {_timestamp("ci.updated_at", utc=utc)},
     'version', ci.version
 )"""
 
-# A claim as ClaimSerializer shows it, key by key (PostgreSQL writes a date as ISO 8601).
-_CLAIM = f"""json_build_object(
+
+def _claim(*, utc: bool) -> str:
+    """A claim as ClaimSerializer shows it, key by key (PostgreSQL writes a date as ISO 8601)."""
+    return f"""json_build_object(
     'id', c.id,
     'article', CASE WHEN a.id IS NOT NULL
         THEN json_build_object('id', a.id, 'title', a.title, 'url', a.url) END,
@@ -92,26 +100,29 @@ _CLAIM = f"""json_build_object(
     'independent_support', c.independent_support,
     'independent_contradiction', c.independent_contradiction,
     'created_by', creator.username,
-    'created_at', {_timestamp("c.created_at")},
-    'updated_at', {_timestamp("c.updated_at")},
+    'created_at', {_timestamp("c.created_at", utc=utc)},
+    'updated_at', {_timestamp("c.updated_at", utc=utc)},
     'version', c.version
 )"""
 
 
-def _rendering_sql(*, claims: str, citations: str, articles: str, sources: str, rows: str = "") -> str:
+def _rendering_sql(
+    *, utc: bool, claims: str, citations: str, articles: str, sources: str, rows: str = ""
+) -> str:
     """The JSON array of the claims ``%(ids)s``, in that order (an id without a claim left out),
     read from the relations named: ``claims`` and ``citations`` with the columns of
     ``claims_claim`` and ``claims_citation``, ``articles`` (id, title, url) and ``sources`` (id,
     kind, title, url, publisher_id); ``rows`` is the WITH clause that defines them, if any.
     A claim's citations come oldest first, as the API lists them."""
     return f"""{rows}
-SELECT coalesce(json_agg({_CLAIM} ORDER BY asked.n), '[]')::text
+SELECT coalesce(json_agg({_claim(utc=utc)} ORDER BY asked.n), '[]')::text
 FROM unnest(%(ids)s::bigint[]) WITH ORDINALITY AS asked(id, n)
 JOIN {claims} c ON c.id = asked.id
 LEFT JOIN {articles} a ON a.id = c.article_id
 LEFT JOIN auth_user creator ON creator.id = c.created_by_id
 CROSS JOIN LATERAL (
-    SELECT count(*) AS count, coalesce(json_agg({_CITATION} ORDER BY ci.added_at, ci.id), '[]') AS citations
+    SELECT count(*) AS count,
+           coalesce(json_agg({_citation(utc=utc)} ORDER BY ci.added_at, ci.id), '[]') AS citations
     FROM {citations} ci
     JOIN {sources} s ON s.id = ci.source_id
     LEFT JOIN sources_publisher p ON p.id = s.publisher_id
@@ -121,9 +132,14 @@ CROSS JOIN LATERAL (
 """  # noqa: S608 - no value is formatted in, only the relations and expressions of this module
 
 
-CLAIMS_SQL = _rendering_sql(
-    claims="claims_claim", citations="claims_citation", articles="claims_article", sources="sources_source"
-)
+# Each query twice: for UTC (True), and for the time zone named by the query's ``tz``.
+CLAIMS_SQL = {
+    utc: _rendering_sql(
+        utc=utc, claims="claims_claim", citations="claims_citation", articles="claims_article",
+        sources="sources_source",
+    )
+    for utc in (True, False)
+}  # fmt: skip
 
 # The rows of ``%(claim)s`` as they stood at ``%(at)s``: the latest snapshot of the claim (none
 # if it was deleted or in the trash then) and of each citation it ever had (those removed by
@@ -168,21 +184,22 @@ past_sources AS (
     )
 )"""
 
-PAST_SQL = _rendering_sql(
-    rows=PAST_ROWS,
-    claims="past_claim",
-    citations="past_citations",
-    articles="past_articles",
-    sources="past_sources",
-)
+PAST_SQL = {
+    utc: _rendering_sql(
+        utc=utc, rows=PAST_ROWS, claims="past_claim", citations="past_citations", articles="past_articles",
+        sources="past_sources",
+    )
+    for utc in (True, False)
+}  # fmt: skip
 
 
-def _read(sql: str, params: dict[str, Any]) -> str:
+def _read(sql: dict[bool, str], params: dict[str, Any]) -> str:
     # Raw SQL, not the ORM: the ORM has no json_agg of a join, and compiling a query of seven
     # tables was a tenth of a list page's time. It goes where the ORM would send a read of
     # claims (a replica, if there is one).
     with connections[router.db_for_read(Claim)].cursor() as cursor:
-        cursor.execute(sql, {**params, "tz": timezone.get_current_timezone_name()})
+        zone = timezone.get_current_timezone_name()
+        cursor.execute(sql[zone == "UTC"], {**params, "tz": zone})
         (text,) = cursor.fetchone()
     # DRF's JSON renderer escapes these two (JSON allows them raw, JavaScript did not): so here.
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
