@@ -4,8 +4,9 @@ Database triggers write every insert, update and delete of a claim, citation or 
 into ``ClaimEvent``, ``CitationEvent`` and ``SameClaimLinkEvent``
 (``core.models.track_history``), with the request's
 context (user, door, URL). The workflow writes ``StatusChange`` rows. This module reads
-them back: ``claim_history`` as one list of entries, newest first, and ``claim_as_of`` as
-the claim rebuilt from the snapshots taken at or before a moment.
+them back as one list of entries, newest first (``claim_history``), and reads the moment
+``?as_of=`` asks for (``parse_as_of``); the claim as it stood then is rendered from the
+snapshots by the claims' one rendering, ``claims.rendering.claim_as_of_json``.
 
 An article edit that moves a claim's quote writes a claim event whose only changes are the
 offsets, in a context marked ``reanchored_by_article``: it is shown as a re-anchoring.
@@ -23,13 +24,10 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import Q, Subquery
+from django.db.models import Q
 from django.utils.dateparse import parse_datetime
 
 from claims.models import (
-    Article,
-    ArticleEvent,
-    Citation,
     CitationEvent,
     Claim,
     ClaimEvent,
@@ -37,8 +35,6 @@ from claims.models import (
     StatusChange,
 )
 from core.errors import InvalidInput
-from core.models import entered_fields
-from sources.models import Source, SourceEvent
 
 
 class HistoryKind(models.TextChoices):
@@ -304,76 +300,6 @@ def _paired_status_change(
         ):
             return change
     return None
-
-
-@dataclass
-class PastClaim:
-    """A claim as it stood at a moment, never saved: its ``article`` and ``created_by`` set, and
-    its citations in the order shown, each with its ``source`` (and publisher) and ``added_by``
-    set, so that rendering it (``claims.rendering.claim_json``) reads nothing more."""
-
-    claim: Claim
-    citations: list[Citation]
-
-
-def claim_as_of(*, claim_id: int, at: dt.datetime) -> PastClaim | None:
-    """The claim as it stood at ``at``, rebuilt from the latest snapshot of it and of each of
-    its citations taken at or before then; None if it did not exist (or was deleted) then.
-
-    The article, sources and users are today's rows: a snapshot names them by id."""
-    event = ClaimEvent.objects.filter(pgh_obj_id=claim_id, pgh_created_at__lte=at).order_by("-pgh_id").first()
-    if event is None or event.pgh_label == "delete" or event.deleted_at is not None:
-        return None
-    claim = Claim(**{f.attname: getattr(event, f.attname) for f in entered_fields(Claim)})
-    # Generated, so no constructor argument; the snapshot holds it (generated there too).
-    claim.quote_end = event.quote_end
-
-    ever_cited_here = CitationEvent.objects.filter(claim_id=claim_id).values("pgh_obj_id")
-    latest = (
-        CitationEvent.objects.filter(pgh_obj_id__in=Subquery(ever_cited_here), pgh_created_at__lte=at)
-        .order_by("pgh_obj_id", "-pgh_id")
-        .distinct("pgh_obj_id")
-    )
-    citations = [
-        Citation(**{f.attname: getattr(e, f.attname) for f in entered_fields(Citation)})
-        for e in latest
-        if e.pgh_label != "delete" and e.claim_id == claim_id
-    ]
-    citations.sort(key=lambda citation: (citation.added_at, citation.pk))
-
-    users = get_user_model().objects.in_bulk(
-        {claim.created_by_id, *(c.added_by_id for c in citations)} - {None}
-    )
-    sources = rows_or_last_snapshots(
-        Source._base_manager.select_related("publisher"), SourceEvent, {c.source_id for c in citations}
-    )
-    articles = rows_or_last_snapshots(Article._base_manager.all(), ArticleEvent, {claim.article_id})
-
-    claim.article = articles.get(claim.article_id)
-    claim.created_by = users.get(claim.created_by_id)
-    kept = []
-    for citation in citations:
-        if citation.source_id in sources:
-            citation.source = sources[citation.source_id]
-            citation.added_by = users.get(citation.added_by_id)
-            kept.append(citation)
-    return PastClaim(claim=claim, citations=kept)
-
-
-def rows_or_last_snapshots(queryset: models.QuerySet, event_model, ids: set[int]) -> dict[int, Any]:
-    """Today's rows by id; a row purged since is stood in for by its last snapshot (without
-    its foreign keys, which are not fetched)."""
-    rows = queryset.in_bulk(ids)
-    missing = ids - rows.keys()
-    if missing:
-        model = queryset.model
-        last = event_model.objects.filter(pgh_obj_id__in=missing).order_by("pgh_obj_id", "-pgh_id")
-        for snapshot in last.distinct("pgh_obj_id"):
-            values = {
-                f.attname: getattr(snapshot, f.attname) for f in entered_fields(model) if not f.is_relation
-            }
-            rows[snapshot.pgh_obj_id] = model(**values)
-    return rows
 
 
 _OFFSET_WITHOUT_PLUS = re.compile(r"(.*T.*\d) (\d\d:?\d\d)")

@@ -11,13 +11,14 @@ from rest_framework.utils.serializer_helpers import ReturnDict
 
 from api.pagination import KeysetPagination, PageNumberPagination
 from api.permissions import ReviewersOnly
+from api.raw_json import RawJSON
 from api.renderers import render_form
 from api.schema import ErrorSerializer
 from api.viewsets import ServiceModelViewSet
 from claims import policies, rendering, selectors, services
 from claims.export_views import ClaimExportsMixin
 from claims.filters import ArticleFilter, CitationFilter, ClaimFilter
-from claims.history import claim_as_of, claim_history, parse_as_of
+from claims.history import claim_history, parse_as_of
 from claims.matching_serializers import ClaimCreatedSerializer, ClaimMatchTextSerializer
 from claims.matching_views import ClaimMatchingMixin
 from claims.models import Claim, Status
@@ -246,12 +247,12 @@ class ClaimViewSet(ClaimSameAsMixin, ClaimMatchingMixin, ClaimExportsMixin, Serv
         claim = self.get_object()
         if as_of >= timezone.now():
             return super().retrieve(request, *args, **kwargs)
-        past = claim_as_of(claim_id=claim.pk, at=as_of)
-        if past is None:
+        data = rendering.claim_as_of_json(claim_id=claim.pk, at=as_of)
+        if data is None:
             raise NotFound(f"The claim did not exist at {as_of.isoformat()}.")
-        # No ETag: a past state is not something to base an edit on.
-        data = rendering.claim_json(claim=past.claim, citations=past.citations)
-        return Response(self._shown(data, past.claim))
+        # No ETag: a past state is not something to base an edit on. The browsable API's edit
+        # form is the claim's as it is now: an edit applies to that.
+        return Response(self._shown(data, claim))
 
     def perform_service_create(self, data):
         return services.claim_create(
@@ -418,11 +419,11 @@ class ClaimViewSet(ClaimSameAsMixin, ClaimMatchingMixin, ClaimExportsMixin, Serv
         return Response(ClaimProvenanceSerializer(claim_provenance(claim=claim)).data)
 
     # Last in the class: below it, ``list`` in an annotation would name this method. No docstring:
-    # the schema would show it. The filters and the cursor choose the page's claims, then they are
-    # rendered together.
+    # the schema would show it. The filters and the cursor choose the page's claims, then
+    # PostgreSQL writes their JSON, which goes to the client as it is.
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response(rendering.claims_json([claim.pk for claim in page]))
+        return self.get_paginated_response(RawJSON(rendering.claims_json_text([claim.pk for claim in page])))
 
 
 @extend_schema_view(

@@ -296,7 +296,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "api.exception_handler.exception_handler",
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        "api.raw_json.JSONRenderer",
         "api.renderers.ClaimtrackBrowsableAPIRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": [

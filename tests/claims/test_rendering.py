@@ -8,7 +8,6 @@ from django.utils import timezone
 
 from benchmarks.generate import generate
 from claims import rendering, selectors
-from claims.history import claim_as_of
 from claims.models import Citation, Claim, Status
 from claims.serializers import ClaimSerializer
 from sources.models import Source
@@ -117,16 +116,40 @@ def test_a_past_state_renders_as_the_serializer_rendered_it_then():
     moment = timezone.now()
     removed.delete()
     Source.objects.filter(pk=removed.source_id).update(deleted_at=timezone.now())
-    past = claim_as_of(claim_id=claim.pk, at=moment)
+    past = rendering.claim_as_of_json(claim_id=claim.pk, at=moment)
     assert past is not None
-    assert_same(rendering.claim_json(claim=past.claim, citations=past.citations), then)
+    assert_same(past, then)
 
-    now = claim_as_of(claim_id=claim.pk, at=timezone.now())
+    now = rendering.claim_as_of_json(claim_id=claim.pk, at=timezone.now())
     assert now is not None
-    assert [citation.pk for citation in now.citations] == [kept.pk]
-    assert_same(
-        rendering.claim_json(claim=now.claim, citations=now.citations), serializer_json([claim.pk])[claim.pk]
-    )
+    assert [citation["id"] for citation in now["citations"]] == [kept.pk]
+    assert_same(now, serializer_json([claim.pk])[claim.pk])
+
+
+def test_every_claim_as_of_now_renders_as_it_is():
+    """The snapshots' rendering is the rows' rendering: every claim written with its history
+    (the odd cases of ``varied_claims``; the generated ones are loaded without it) reads back,
+    as of now, as the serializer renders it now."""
+    ids = varied_claims()
+    recorded = [pk for pk in ids if rendering.claim_as_of_json(claim_id=pk, at=timezone.now()) is not None]
+    assert len(recorded) >= len(Status.values) + 2
+    expected = serializer_json(recorded)
+    for pk in recorded:
+        assert_same(rendering.claim_as_of_json(claim_id=pk, at=timezone.now()), expected[pk])
+
+
+def test_the_text_escapes_what_drfs_renderer_escapes():
+    """JSON allows U+2028 and U+2029 raw; DRF's renderer escapes them (JavaScript did not allow
+    them in strings), and so does the text passed to clients as it is."""
+    claim = ClaimFactory(statement="One\u2028line\u2029two.")
+    text = rendering.claims_json_text([claim.pk])
+    assert "\u2028" not in text
+    assert "\u2029" not in text
+    assert "\\u2028" in text
+    assert "\\u2029" in text
+    (rendered,) = rendering.claims_json([claim.pk])
+    assert rendered["statement"] == "One\u2028line\u2029two."
+    assert_same(rendered, serializer_json([claim.pk])[claim.pk])
 
 
 def test_every_declared_field_is_rendered():
@@ -135,13 +158,25 @@ def test_every_declared_field_is_rendered():
     assert list(rendered) == list(ClaimSerializer().fields)
 
 
-@pytest.mark.parametrize("zone", ["UTC", "Europe/Paris", "America/New_York"])
+@pytest.mark.parametrize(
+    "zone", ["UTC", "Europe/Paris", "America/New_York", "Asia/Kolkata", "Europe/London", "Africa/Monrovia"]
+)
 def test_timestamps_render_as_drf_renders_them_in_any_time_zone(settings, zone):
+    """DRF writes a timestamp in the current time zone, with its offset (``Z`` for zero), the
+    microseconds only when there are some; a negative offset, a half hour, and the offset of
+    seconds Monrovia kept until 1972 included."""
     settings.TIME_ZONE = zone
     citation = CitationFactory()
+    whole_second = timezone.now().replace(microsecond=0)
+    long_ago = dt.datetime(1950, 6, 1, 12, 0, 0, 250, tzinfo=dt.UTC)
+    Claim.objects.filter(pk=citation.claim_id).update(created_at=whole_second, updated_at=long_ago)
+    expected = serializer_json([citation.claim_id])[citation.claim_id]
     (rendered,) = rendering.claims_json([citation.claim_id])
-    assert_same(rendered, serializer_json([citation.claim_id])[citation.claim_id])
+    assert_same(rendered, expected)
+    assert_same(rendering.claim_as_of_json(claim_id=citation.claim_id, at=timezone.now()) or {}, expected)
+    assert "." not in rendered["created_at"]
+    assert ".000250" in rendered["updated_at"]
     if zone == "UTC":
         assert rendered["created_at"].endswith("Z")
-    else:
-        assert not rendered["created_at"].endswith("Z")
+    if zone == "Africa/Monrovia":
+        assert rendered["updated_at"].endswith("-00:44:30")

@@ -140,7 +140,7 @@ def test_absurd_queries_answer_cleanly(researcher_client, q):
     claim("Rockets hit the embassy.")
     response = researcher_client.get(reverse("claim-list"), {"q": q})
     assert response.status_code == 200
-    assert isinstance(response.data["results"], list)
+    assert isinstance(response.json()["results"], list)
 
 
 def test_sql_looking_text_is_just_words(researcher_client):
