@@ -156,8 +156,8 @@ def score(features: dict[str, float]) -> float:
 
 # The counts of some terms: their ClaimTerm row plus the deltas not folded in yet. The row of
 # the empty term gives the number of live claims and their total length.
-TERM_STATISTICS = """
-WITH wanted AS (SELECT DISTINCT term FROM unnest(%(terms)s::text[]) AS term),
+_COUNTED = """
+WITH wanted AS ({wanted}),
 counted AS (
     SELECT term, claims, occurrences FROM claims_claimterm WHERE term IN (SELECT term FROM wanted)
     UNION ALL
@@ -166,8 +166,13 @@ counted AS (
 SELECT wanted.term, coalesce(sum(claims), 0)::bigint, coalesce(sum(occurrences), 0)::bigint
 FROM wanted LEFT JOIN counted USING (term) GROUP BY wanted.term
 """
+TERM_STATISTICS = _COUNTED.format(wanted="SELECT DISTINCT term FROM unnest(%(terms)s::text[]) AS term")
 
-TEXT_LEXEMES = "SELECT lexeme FROM unnest(to_tsvector('claimtrack', %s))"
+# The same for the lexemes of a text, as the ``claimtrack`` configuration cuts them, and the
+# empty term: the text's lexemes and their counts in one round trip.
+TEXT_STATISTICS = _COUNTED.format(
+    wanted="SELECT lexeme AS term FROM unnest(to_tsvector('claimtrack', %(text)s)) UNION SELECT ''"
+)
 
 # Stage 1: one GIN index scan per query (a lexeme, or two lexemes at once), at most ``cap``
 # claims read from each, the claims summed by the weights of what they share.
@@ -227,6 +232,12 @@ def term_statistics(cursor, terms) -> dict[str, tuple[int, int]]:
     return {term: (claims, occurrences) for term, claims, occurrences in cursor.fetchall()}
 
 
+def text_statistics(cursor, text: str) -> dict[str, tuple[int, int]]:
+    """``term_statistics`` of the lexemes of ``text`` (and the empty term), in one query."""
+    cursor.execute(TEXT_STATISTICS, {"text": text})
+    return {term: (claims, occurrences) for term, claims, occurrences in cursor.fetchall()}
+
+
 def _tsquery(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
@@ -275,10 +286,11 @@ def candidate_evidence(
     if not has_trigrams(cleaned):
         return {}
     alias = router.db_for_read(Claim)
-    with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
-        cursor.execute(TEXT_LEXEMES, [cleaned])
-        lexemes = [lexeme for (lexeme,) in cursor.fetchall()]
-        stats = term_statistics(cursor, lexemes)
+    # No transaction: each query reads committed data on its own (a transaction would add two
+    # round trips and make no snapshot of its own under READ COMMITTED).
+    with connections[alias].cursor() as cursor:
+        stats = text_statistics(cursor, cleaned)
+        lexemes = sorted(term for term in stats if term)
         total, length = stats.get("", (0, 0))
         if total == 0:
             return {}
@@ -353,11 +365,13 @@ def _cover(lexemes, query_terms: set[str], weights: dict[str, float]) -> float:
 
 
 def _trigram_candidates(*, text: str, exclude_id: int | None, alias: str, cursor, limit: int) -> list[int]:
-    cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(TRIGRAM_FLOOR)])
     queryset = matching_queryset(text=text, threshold=TRIGRAM_FLOOR)
     if exclude_id is not None:
         queryset = queryset.exclude(pk=exclude_id)
-    return list(queryset.using(alias).values_list("pk", flat=True)[:limit])
+    # The threshold is set for this transaction only (``set_config(..., true)``).
+    with transaction.atomic(using=alias):
+        cursor.execute("SELECT set_config('pg_trgm.similarity_threshold', %s, true)", [str(TRIGRAM_FLOOR)])
+        return list(queryset.using(alias).values_list("pk", flat=True)[:limit])
 
 
 def matching_queryset(*, text: str, threshold: float) -> QuerySet[Claim]:

@@ -238,7 +238,12 @@ class Claim(Versioned, Trashable, models.Model):
             models.Index(fields=["status", "id"], name="claim_status_id"),
             models.Index(fields=["created_at", "id"], name="claim_created_id"),
             models.Index(fields=["updated_at", "id"], name="claim_updated_id"),
-            GinIndex(fields=["search_vector"], name="claim_search_gin"),
+            # No pending list (fastupdate): every matching and search query scans GIN's whole
+            # pending list, which grows with each insert to 4 MB before a flush (about 17,000
+            # claims): stage 1 of matching read twice the pages after 5,000 inserts
+            # (benchmarks/README.md, "Matching at a million claims, stage 1"). Each write updates
+            # the index at once instead.
+            GinIndex(fields=["search_vector"], name="claim_search_gin", fastupdate=False),
             GinIndex(OpClass(Unaccent("statement"), name="gin_trgm_ops"), name="claim_statement_trgm"),
             # Matching's trigram-count filter (claims.matching.matching_queryset).
             models.Index(TrigramCount("statement"), name="claim_statement_trgm_count"),

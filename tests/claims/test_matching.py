@@ -379,10 +379,10 @@ def test_similar_query_count(researcher_client, django_assert_num_queries, rows)
     target = claim(EMBASSY)
     for _ in range(rows):
         claim(EMBASSY, article=ArticleFactory())
-    # The claim; then, in a savepoint, the text's lexemes, their statistics, the candidates,
-    # their evidence, the statistics of their words; the claims shown; then the claim's
-    # confirmed equivalents.
-    with django_assert_num_queries(10):
+    # The claim; then the text's lexemes with their statistics (one query, no savepoint), the
+    # candidates, their evidence, the statistics of their words; the claims shown; then the
+    # claim's confirmed equivalents.
+    with django_assert_num_queries(7):
         response = similar(researcher_client, target, limit=50)
     assert len(result_ids(response)) == rows
 
@@ -391,8 +391,10 @@ def test_similar_query_count(researcher_client, django_assert_num_queries, rows)
 def test_match_query_count(researcher_client, django_assert_num_queries, rows):
     for _ in range(rows):
         claim(EMBASSY, article=ArticleFactory())
-    # The matching, then which results are confirmed as the same claim as another.
-    with django_assert_num_queries(9):
+    # The text's lexemes with their statistics (one query, no savepoint), the candidates, their
+    # evidence, the statistics of their words, the claims shown; then which results are
+    # confirmed as the same claim as another.
+    with django_assert_num_queries(6):
         response = match(researcher_client, EMBASSY, limit=50)
     assert len(result_ids(response)) == rows
 
@@ -526,6 +528,32 @@ def test_candidates_are_found_through_the_search_index(monkeypatch):
     plan = _explain(matching.CANDIDATES_BY_TERMS, params)
     assert "Bitmap Index Scan on claim_search_gin" in plan, plan
     assert "claim_statement_trgm" not in plan, plan
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_trigram_fallback_applies_its_floor_outside_any_transaction(monkeypatch):
+    """A text none of whose lexemes any claim holds (misspelt) takes its candidates from the
+    trigram index, at the floor set for its own transaction: matching runs no transaction of its
+    own, and the floor set by ``set_config(..., true)`` must still be the one the query uses."""
+    close = claim("Kandahar airport closed")
+    far = claim("Kandahar airport was closed to all flights on Monday")
+    text = "Kandaharr airportt closd"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT similarity(claimtrack_unaccent(%s), claimtrack_unaccent(%s)), "
+            "similarity(claimtrack_unaccent(%s), claimtrack_unaccent(%s))",
+            [close.statement, text, far.statement, text],
+        )
+        close_similarity, far_similarity = cursor.fetchone()
+    floor = 0.45
+    assert far_similarity < floor < close_similarity  # the default floor 0.3 would keep both
+    assert far_similarity > 0.3
+    monkeypatch.setattr(matching, "TRIGRAM_FLOOR", floor)
+    assert connection.get_autocommit()
+    assert list(matching.rank(text=text)) == [close.pk]
+    with connection.cursor() as cursor:  # the floor stayed in its transaction
+        cursor.execute("SHOW pg_trgm.similarity_threshold")
+        assert cursor.fetchone()[0] == "0.3"
 
 
 # Retrieval: every claim sharing a meaningful word, rare words first ------------------------

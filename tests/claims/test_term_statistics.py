@@ -169,3 +169,31 @@ def test_the_migration_and_the_rebuild_count_by_the_same_sql_file():
     migration = importlib.import_module("claims.migrations.0006_term_statistics")
     assert migration.BACKFILL == matching.REBUILD_TERM_STATISTICS
     assert "INSERT INTO claims_claimterm" in matching.REBUILD_TERM_STATISTICS
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rockets struck the embassy; rockets again.",
+        "Die Raketen trafen die Botschaft in Zürich, sagte der Minister.",
+        "Le ministre a déclaré que des roquettes ont frappé l'ambassade à Genève.",
+        "Rockets struck the embassy. " * 700,
+        "",
+        "the of and a to",
+    ],
+    ids=["english", "german-accents", "french", "very-long", "empty", "stop-words"],
+)
+def test_text_statistics_are_the_statistics_of_the_texts_lexemes(text):
+    """One query for what took two: the text's lexemes as the ``claimtrack`` configuration cuts
+    them, each with the counts ``term_statistics`` gives, and the empty term's row."""
+    claim("Rockets struck the embassy in Zürich.")
+    claim("Die Raketen trafen die Botschaft, sagte der Minister.")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT lexeme FROM unnest(to_tsvector('claimtrack', %s))", [text])
+        lexemes = [lexeme for (lexeme,) in cursor.fetchall()]
+        expected = term_statistics(cursor, lexemes)
+        found = matching.text_statistics(cursor, text)
+    assert found == expected
+    assert set(found) == {*lexemes, ""}
+    assert found[""][0] == 2
