@@ -71,13 +71,27 @@ class ExportRenderer:
 
 class ExportAutoSchema(AutoSchema):
     """Documents error responses as JSON only and the ``unpaged_media_types`` of the view
-    without the page envelope (see the module docstring)."""
+    without the page envelope (see the module docstring).
+
+    The errors through the public ``get_operation``. The unpaged media types through
+    drf-spectacular's private ``_get_response_for_code`` and ``_get_paginator``: it pages
+    every serializer answer of a list inside ``_get_response_for_code``, registering the page's
+    component as it goes, and no public hook (``extend_schema``, extensions, postprocessing)
+    says that one media type of the answer is a bare array of the same items."""
 
     _unpaged = False
 
+    def get_operation(self, path, path_regex, path_prefix, method, registry):
+        operation = super().get_operation(path, path_regex, path_prefix, method, registry)
+        for code, response in (operation or {}).get("responses", {}).items():
+            content = response.get("content")
+            if code >= "400" and content and list(content) != [JSON_MEDIA_TYPE]:
+                response["content"] = {
+                    JSON_MEDIA_TYPE: content.get(JSON_MEDIA_TYPE) or next(iter(content.values()))
+                }
+        return operation
+
     def _get_response_for_code(self, serializer, status_code, media_types=None, direction="response"):
-        if str(status_code) >= "400":
-            media_types = [JSON_MEDIA_TYPE]
         unpaged = set(getattr(self.view, "unpaged_media_types", ()))
         self._unpaged = bool(media_types) and all(media_type in unpaged for media_type in media_types)
         try:

@@ -24,7 +24,6 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from claims import matching
-from claims.models import Article
 from claims.selectors import live_claims
 from core.policies import SystemActor
 
@@ -171,7 +170,3 @@ def evaluate(queries: Iterable[EvalQuery], rank: Callable[[EvalQuery], list] = r
         count += 1
     averages = {name: total / count if count else 0.0 for name, total in totals.items()}
     return {**averages, "queries": count, "empty": empty}
-
-
-def article_count(collection: str) -> int:
-    return Article.objects.filter(url__startswith=document_url(collection, "")).count()

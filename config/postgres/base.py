@@ -111,13 +111,13 @@ class DatabaseWrapper(base.DatabaseWrapper):
         with self._deadline():
             return execute(sql, params, many, context)
 
-    def _commit(self):
+    def commit(self):
         with self._deadline():
-            return super()._commit()
+            return super().commit()
 
-    def _rollback(self):
+    def rollback(self):
         with self._deadline():
-            return super()._rollback()
+            return super().rollback()
 
     def get_new_connection(self, conn_params):
         connection = super().get_new_connection(conn_params)

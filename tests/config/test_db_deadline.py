@@ -4,7 +4,8 @@ import socket
 import threading
 import time
 
-from django.db import connection
+import pytest
+from django.db import connection, connections
 
 from config.postgres.base import WATCHDOG
 
@@ -53,3 +54,28 @@ def test_the_database_connections_carry_the_timeouts(settings):
     assert f"statement_timeout={int(settings.DB_STATEMENT_TIMEOUT * 1000)}" in options["options"]
     assert f"lock_timeout={int(settings.DB_LOCK_TIMEOUT * 1000)}" in options["options"]
     assert connection.vendor == "postgresql"
+
+
+@pytest.mark.django_db
+def test_commit_and_rollback_wait_under_the_deadline(monkeypatch):
+    """Through Django's public ``commit()`` and ``rollback()``, which every transaction ends in."""
+    guarded = []
+    real_guard = WATCHDOG.guard
+
+    def recording_guard(fileno, timeout):
+        guarded.append(fileno)
+        return real_guard(fileno, timeout)
+
+    other = connections.create_connection("default")
+    try:
+        other.set_autocommit(False)
+        with other.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        monkeypatch.setattr(WATCHDOG, "guard", recording_guard)
+        other.commit()
+        assert guarded == [other.connection.fileno()]
+        other.rollback()
+        assert guarded == [other.connection.fileno()] * 2
+    finally:
+        monkeypatch.undo()
+        other.close()
