@@ -259,6 +259,12 @@ def claim_create(
     return claim
 
 
+def _article_id(article: Article | None) -> int:
+    if article is None:
+        raise TypeError("Each claim needs its article (or claims_create_bulk one for them all).")
+    return article.pk
+
+
 @transaction.atomic
 def claims_create_bulk(
     *,
@@ -274,7 +280,7 @@ def claims_create_bulk(
     optionally ``quote_start``, ``quote_end``, ``claimant``, ``claim_date``. A refusal names
     the item (``claims.<index>.<field>``, ``index`` in the body) and creates none."""
     policies.require_may_create_claim(created_by)
-    article_ids = [(item.get("article") or article).pk for item in claims]  # type: ignore[union-attr]
+    article_ids = [_article_id(item.get("article", article)) for item in claims]
     locked = _lock_live_articles(article_ids, prefix="claims")
     built = []
     for index, item in enumerate(claims):

@@ -339,10 +339,7 @@ def sources_create_bulk(*, sources: Sequence[Mapping[str, Any]], actor: User | S
             if isinstance(target, Source):
                 stored_targets.setdefault(target.pk, index)
             elif target == index:
-                refusal = InvalidInput(
-                    "A source cannot rely on itself.", field="relies_on", code="self_reliance"
-                )
-                raise at_index(refusal, index, "sources")
+                raise at_index(_self_reliance(), index, "sources")
             elif isinstance(target, int) and 0 <= target < len(sources):
                 batch_targets.setdefault(index, []).append(target)
             else:
@@ -353,13 +350,13 @@ def sources_create_bulk(*, sources: Sequence[Mapping[str, Any]], actor: User | S
     cycle = _batch_cycle(batch_targets)
     if cycle is not None:
         names = " → ".join(f'item {index} "{built[index].title}"' for index in cycle)
-        refusal = Conflict(
+        circle = Conflict(
             f"This would make a cycle of sources relying on each other: {names}.",
             field="relies_on",
             code="reliance_cycle",
             extra={"cycle": cycle},
         )
-        raise at_index(refusal, cycle[0], "sources")
+        raise at_index(circle, cycle[0], "sources")
     if stored_targets or batch_targets:
         lock_reliance_graph()  # before any row lock, like source_create
     try:

@@ -38,7 +38,12 @@ one article the caller names.
 
 Every row is validated before anything is written and every problem is reported, with its
 section, row (1-based; the line number in a CSV) and field; then everything is written in one
-transaction through the services, and the first refusal there undoes it all.
+transaction through the services, and the first refusal there undoes it all. The new records of
+a section are created at once by its bulk service (``publishers_create_bulk``,
+``sources_create_bulk``, ``articles_create_bulk``, ``claims_create_bulk``,
+``citations_add_bulk``: the single services' rules, a few statements whatever the number of
+rows, the same triggers, history and change log as one by one); changed ones are updated one
+by one.
 
 The modules: ``reading`` (JSON, CSV and uploaded files into rows), ``problems`` (the list of
 problems a refused file is answered with), ``sections`` (one type per resource: how its rows

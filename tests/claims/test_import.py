@@ -11,7 +11,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from pghistory.models import Context
 
-from benchmarks.importing import document as document_of_claims
 from claims.demo import content
 from claims.demo.loader import article_body
 from claims.models import Article, Citation, Claim, Status
@@ -592,8 +591,51 @@ def test_an_import_may_be_larger_than_other_requests_up_to_its_own_limit(researc
     assert snapshot() == before
 
 
+def big_document(claims_per_article: int = 500, articles: int = 20) -> dict:
+    doc = {
+        "publishers": [{"name": "Bulk Press"}],
+        "sources": [],
+        "articles": [],
+        "claims": [],
+        "citations": [],
+    }
+    for a in range(articles):
+        sentences = [
+            f"Sentence {a}-{c} says that {c * 7 + a} things happened. " for c in range(claims_per_article)
+        ]
+        body = "".join(sentences)
+        doc["articles"].append(
+            {"key": f"a{a}", "title": f"Bulk article {a}", "url": f"https://bulk.example/{a}", "body": body}
+        )
+        doc["sources"].append(
+            {
+                "key": f"s{a}",
+                "kind": "report",
+                "title": f"Bulk report {a}",
+                "url": f"https://bulk.example/r/{a}",
+            }
+        )
+        start = 0
+        for c, sentence in enumerate(sentences):
+            doc["claims"].append(
+                {
+                    "key": f"c{a}-{c}",
+                    "article": f"a{a}",
+                    "statement": f"Claim {a}-{c}.",
+                    "quote": sentence.strip(),
+                    "quote_start": start if c % 2 else None,
+                }
+            )
+            if c % 10 == 0:
+                doc["citations"].append(
+                    {"claim": f"c{a}-{c}", "source": f"s{a}", "role": "evidence", "stance": "supports"}
+                )
+            start += len(sentence)
+    return doc
+
+
 def test_ten_thousand_claims_import_at_once_and_again_change_nothing(researcher_client):
-    doc = document_of_claims(articles=20, claims_per_article=500)
+    doc = big_document()
     assert len(doc["claims"]) == 10_000
 
     response = post_json(researcher_client, doc)
@@ -601,7 +643,7 @@ def test_ten_thousand_claims_import_at_once_and_again_change_nothing(researcher_
     assert response.status_code == 200, response.content[:2000]
     assert response.json()["counts"]["claims"] == counts(created=10_000)
     assert Claim.objects.count() == 10_000
-    assert Citation.objects.count() == len(doc["citations"]) == 3_000
+    assert Citation.objects.count() == 1_000
     before = snapshot()
 
     again = post_json(researcher_client, copy.deepcopy(doc))
