@@ -64,6 +64,10 @@ SCORE_DIGITS = 3
 CANDIDATES = 100
 DUPLICATE_CANDIDATES = 30
 MAX_POSTINGS = 2_000
+# likely_duplicates' stage 1: a claim stating the same thing holds the statement's rarest words
+# together, so a quarter of the budget finds it (the same duplicates for 799 of 800 CLEF-2020
+# train tweets, benchmarks/README.md "Matching at a million claims, stage 1").
+DUPLICATE_POSTINGS = 500
 MAX_QUERY_TERMS = 32
 PAIR_TERMS = 3
 MAX_HELD = 20_000
@@ -112,6 +116,7 @@ def similar_claims(
     limit: int = DEFAULT_LIMIT,
     threshold: float = DEFAULT_THRESHOLD,
     candidates: int = CANDIDATES,
+    postings: int | None = None,
 ) -> list[ClaimMatch]:
     """The live claims stating most probably what ``text`` states, with a score of at least
     ``threshold`` (0..1, see the module's docstring), best first, then by id; at most
@@ -121,7 +126,7 @@ def similar_claims(
         raise ValueError(f"threshold must be between {MIN_THRESHOLD} and 1, not {threshold!r}")
     if not 1 <= limit <= MAX_LIMIT:
         raise ValueError(f"limit must be between 1 and {MAX_LIMIT}, not {limit!r}")
-    ranked = rank(text=text, exclude_id=exclude_id, candidates=candidates)
+    ranked = rank(text=text, exclude_id=exclude_id, candidates=candidates, postings=postings)
     scored = [(score, pk) for pk, score in ranked.items() if round(score, SCORE_DIGITS) >= threshold]
     scored.sort(key=lambda pair: (-round(pair[0], SCORE_DIGITS), pair[1]))
     scored = scored[:limit]
@@ -142,10 +147,12 @@ def similar_claims(
     ]
 
 
-def rank(*, text: str, exclude_id: int | None = None, candidates: int = CANDIDATES) -> dict[int, float]:
-    """Every candidate claim of ``text`` (stage 1, at most ``candidates``) with its score in
-    0..1 (stages 2 and 3)."""
-    evidence = candidate_evidence(text=text, exclude_id=exclude_id, candidates=candidates)
+def rank(
+    *, text: str, exclude_id: int | None = None, candidates: int = CANDIDATES, postings: int | None = None
+) -> dict[int, float]:
+    """Every candidate claim of ``text`` (stage 1, at most ``candidates``, reading at most
+    ``postings`` claims, by default ``MAX_POSTINGS``) with its score in 0..1 (stages 2 and 3)."""
+    evidence = candidate_evidence(text=text, exclude_id=exclude_id, candidates=candidates, postings=postings)
     return {pk: score(features) for pk, features in evidence.items()}
 
 
@@ -242,13 +249,14 @@ def _tsquery(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def stage_one(held: dict[str, int], weights: dict[str, float]) -> dict:
-    """The parameters of ``CANDIDATES_BY_TERMS``, reading at most ``MAX_POSTINGS`` claims (see
-    the module's docstring). ``common``: the text has only lexemes held by more than
-    ``MAX_HELD`` claims, its rarest read by ``CANDIDATES_BY_COMMON_TERM`` instead."""
+def stage_one(held: dict[str, int], weights: dict[str, float], *, postings: int | None = None) -> dict:
+    """The parameters of ``CANDIDATES_BY_TERMS``, reading at most ``postings`` claims (by default
+    ``MAX_POSTINGS``; see the module's docstring). ``common``: the text has only lexemes held by
+    more than ``MAX_HELD`` claims, its rarest read by ``CANDIDATES_BY_COMMON_TERM`` instead."""
+    postings = MAX_POSTINGS if postings is None else postings
     order = sorted((term for term, count in held.items() if count), key=lambda term: (-weights[term], term))
     readable = [term for term in order if held[term] <= MAX_HELD] or order[:1]
-    singles, rest, budget = [], [], MAX_POSTINGS // 2
+    singles, rest, budget = [], [], postings // 2
     for term in readable[:MAX_QUERY_TERMS]:
         if held[term] <= budget:
             singles.append((_tsquery(term), weights[term], held[term]))
@@ -256,7 +264,7 @@ def stage_one(held: dict[str, int], weights: dict[str, float]) -> dict:
         else:
             rest.append(term)
     if not singles and rest:
-        singles.append((_tsquery(rest[0]), weights[rest[0]], MAX_POSTINGS // 2))
+        singles.append((_tsquery(rest[0]), weights[rest[0]], postings // 2))
     # The claims holding the rarest two, three ... PAIR_TERMS of the others at once (a claim
     # stating the same thing holds them all), then the rarest with each of the next ones. The
     # index intersects from the rarest's postings, so the others may be common.
@@ -268,7 +276,7 @@ def stage_one(held: dict[str, int], weights: dict[str, float]) -> dict:
         (" & ".join(_tsquery(term) for term in group), sum(weights[term] for term in group))
         for group in groups
     ]
-    queries = singles + [(query, weight, MAX_POSTINGS // 2 // len(together)) for query, weight in together]
+    queries = singles + [(query, weight, postings // 2 // len(together)) for query, weight in together]
     return {
         "queries": [query for query, _, _ in queries],
         "weights": [weight for _, weight, _ in queries],
@@ -278,10 +286,10 @@ def stage_one(held: dict[str, int], weights: dict[str, float]) -> dict:
 
 
 def candidate_evidence(
-    *, text: str, exclude_id: int | None = None, candidates: int = CANDIDATES
+    *, text: str, exclude_id: int | None = None, candidates: int = CANDIDATES, postings: int | None = None
 ) -> dict[int, dict[str, float]]:
     """Stage 1 and 2: ``{claim id: {feature: value}}`` for the (at most ``candidates``)
-    candidates of ``text``, in stage 1's order."""
+    candidates of ``text``, in stage 1's order (stage 1 reading at most ``postings`` claims)."""
     cleaned = normalise(text)
     if not has_trigrams(cleaned):
         return {}
@@ -296,7 +304,8 @@ def candidate_evidence(
             return {}
         weights = {term: idf(holding=held, total=total) for term, (held, _) in stats.items() if term and held}
         exclude = -1 if exclude_id is None else exclude_id
-        plan = stage_one({term: held for term, (held, _) in stats.items() if term}, weights)
+        holding = {term: count for term, (count, _) in stats.items() if term}
+        plan = stage_one(holding, weights, postings=postings)
         ids: list[int] = []
         if plan["common"]:
             limit = min(candidates, plan["caps"][0])
@@ -419,12 +428,13 @@ def scored_claims(*, text: str, claim_ids: set[int]) -> list[ClaimMatch]:
 def likely_duplicates(*, claim: Claim, limit: int = DEFAULT_LIMIT) -> list[ClaimMatch]:
     """Other live claims, in any article, that very probably state the same thing as ``claim``
     (score of at least ``DUPLICATE_THRESHOLD``). Only stage 1's best ``DUPLICATE_CANDIDATES`` are
-    scored: a claim stating the same thing shares the statement's rarest words, so it is among
-    them."""
+    scored, stage 1 reading at most ``DUPLICATE_POSTINGS`` claims: a claim stating the same thing
+    shares the statement's rarest words, so it is among them."""
     return similar_claims(
         text=claim.statement,
         exclude_id=claim.pk,
         limit=limit,
         threshold=DUPLICATE_THRESHOLD,
         candidates=DUPLICATE_CANDIDATES,
+        postings=DUPLICATE_POSTINGS,
     )

@@ -629,6 +629,42 @@ def test_stage_one_of_only_common_words_reads_a_bounded_number(monkeypatch):
     assert matching.stage_one({"unknown": 0}, {})["queries"] == []
 
 
+def test_stage_one_reads_within_the_budget_it_is_given(monkeypatch):
+    monkeypatch.setattr(matching, "MAX_HELD", 60)
+    held = {"hovercraft": 1, "tigri": 2, "patrol": 2, "said": 40, "report": 30, "the": 90}
+    weights = {term: 10.0 - count / 10 for term, count in held.items()}
+    monkeypatch.setattr(matching, "MAX_POSTINGS", 10)
+    assert matching.stage_one(held, weights, postings=10) == matching.stage_one(held, weights)
+    small = matching.stage_one(held, weights, postings=6)
+    # Half of 6 for the rarest read whole, half for the rarest of the others together.
+    assert small["queries"] == [
+        "'hovercraft'",
+        "'patrol'",
+        "'tigri' & 'report' & 'said'",
+        "'tigri' & 'report'",
+        "'tigri' & 'said'",
+    ]
+    assert small["caps"] == [1, 2, 1, 1, 1]
+    assert sum(small["caps"]) <= 6 < sum(matching.stage_one(held, weights)["caps"])
+
+
+def test_likely_duplicates_read_the_duplicate_budget(monkeypatch):
+    target = claim(EMBASSY)
+    given = []
+    real = matching.stage_one
+
+    def spy(held, weights, *, postings=None):
+        given.append(postings)
+        return real(held, weights, postings=postings)
+
+    monkeypatch.setattr(matching, "stage_one", spy)
+    new = claim(EMBASSY_REWORDED)
+    assert [match.claim for match in matching.likely_duplicates(claim=new)] == [target]
+    matching.similar_claims(text=EMBASSY)
+    assert given == [matching.DUPLICATE_POSTINGS, None]
+    assert matching.DUPLICATE_POSTINGS < matching.MAX_POSTINGS
+
+
 def test_a_text_of_only_common_words_finds_claims_holding_them_together(monkeypatch):
     """The case that once fell back to the trigram scan (seconds at a million claims): every
     word held by more claims than the budget. The claims holding the two rarest words at once
