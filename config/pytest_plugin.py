@@ -43,6 +43,10 @@ def pytest_configure(config):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Each test client builds its own middleware, and WhiteNoise lists every static file of every
+    # app when it is built (about 16 ms, a third of a typical test). Looking a file up when it is
+    # asked for instead (WhiteNoise's development mode) serves the same files and headers.
+    settings.WHITENOISE_AUTOREFRESH = True
 
 
 def pytest_collection_modifyitems(config, items):

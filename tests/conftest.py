@@ -5,10 +5,19 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
+from tests import db_template
 from tests.factories import ResearcherFactory, ReviewerFactory, UserFactory
 
 # The browser tests need Chromium; `make test-browser` runs them (README, Tests).
 collect_ignore = [] if os.environ.get("CLAIMTRACK_BROWSER_TESTS") else ["browser"]
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings, request, django_db_blocker):
+    """Each test database is created from a template migrated once per code version
+    (tests/db_template.py), not migrated from nothing by every worker."""
+    with django_db_blocker.unblock():
+        db_template.use_template(worker_suffix=getattr(request.config, "workerinput", {}).get("workerid"))
 
 
 @pytest.fixture(autouse=True)

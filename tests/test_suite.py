@@ -1,5 +1,5 @@
-"""The suite's own machinery: a test database per pytest-xdist worker, and the Redis tests left
-out unless asked for (config/pytest_plugin.py)."""
+"""The suite's own machinery: a test database per pytest-xdist worker, copied from a template
+(tests/db_template.py), and the Redis tests left out unless asked for (config/pytest_plugin.py)."""
 
 import os
 from types import SimpleNamespace
@@ -7,8 +7,10 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from config import pytest_plugin
+from tests import db_template
 
 
 @pytest.mark.django_db
@@ -52,3 +54,71 @@ def test_redis_tests_are_left_out_by_default(monkeypatch, value):
 
 def test_redis_tests_run_when_asked_for(monkeypatch):
     assert collect(monkeypatch, "1") == (["plain", "needs_redis", "other"], [])
+
+
+@pytest.mark.django_db
+def test_the_test_database_is_a_copy_of_the_template_of_this_code(worker_id):
+    """Made from the template of the current key (tests/db_template.py), with every migration
+    applied."""
+    base = os.environ.get("TEST_DATABASE_NAME") or "test_" + urlsplit(os.environ["DATABASE_URL"]).path[1:]
+    template = connection.settings_dict["TEST"]["TEMPLATE"]
+    assert template == db_template.template_name(base, db_template.current_key())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template])
+        assert cursor.fetchone() == (1,)
+    executor = MigrationExecutor(connection)
+    assert executor.migration_plan(executor.loader.graph.leaf_nodes()) == []
+
+
+def _tree(root, files: dict[str, str]):
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+PROGRAM = {
+    "claims/migrations/0001_initial.py": "operations = []",
+    "claims/sql/rule.sql": "CREATE OR REPLACE FUNCTION f() ...",
+    "config/settings.py": "DEBUG = False",
+}
+
+
+def _key(root, distributions=("Django==5.2",), values=None):
+    return db_template.template_key(root, distributions, values or {"USE_TZ": True})
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"claims/migrations/0001_initial.py": "operations = [1]"},
+        {"claims/migrations/0002_more.py": "operations = []"},
+        {"claims/sql/rule.sql": "CREATE OR REPLACE FUNCTION g() ..."},
+        {"claims/services.py": "def claim_create(): ..."},
+    ],
+)
+def test_a_change_to_the_program_makes_a_new_template_key(tmp_path, change):
+    before = _key(_tree(tmp_path, PROGRAM))
+    assert _key(_tree(tmp_path, change)) != before
+
+
+def test_installed_versions_and_settings_are_in_the_template_key(tmp_path):
+    root = _tree(tmp_path, PROGRAM)
+    assert _key(root) == _key(root)
+    assert _key(root, distributions=("Django==5.2.1",)) != _key(root)
+    assert _key(root, values={"USE_TZ": False}) != _key(root)
+
+
+def test_tests_documents_and_caches_keep_the_template_key(tmp_path):
+    before = _key(_tree(tmp_path, PROGRAM))
+    _tree(
+        tmp_path,
+        {
+            "tests/test_claims.py": "def test(): ...",
+            "docs/notes.py": "",
+            "claims/__pycache__/services.cpython-311.pyc": "",
+            "var/postgres/x.sql": "",
+            "README.md": "words",
+        },
+    )
+    assert _key(tmp_path) == before
