@@ -16,10 +16,12 @@ Two stages, both in PostgreSQL, then a small linear model in Python.
    postings, so few rows are read), up to the other half. A lexeme held by more than
    ``MAX_HELD`` claims is not read at all (its postings alone would cost more than the rest,
    and it weighs little), unless the text has no other. A lexeme left out still counts in the
-   scores. The ``CANDIDATES`` with the greatest sum of their shared lexemes' weights are kept
-   (lexemes read together weigh all of theirs). A text none of whose lexemes any claim holds (a
-   name spelt otherwise, a stop word) takes its candidates from the trigram index instead
-   (similarity of at least ``TRIGRAM_FLOOR``), at most ``CANDIDATES`` of them.
+   scores. ``likely_duplicates`` reads at most ``DUPLICATE_POSTINGS`` (a claim stating the same
+   thing holds the statement's rarest lexemes together). The ``CANDIDATES`` with the greatest
+   sum of their shared lexemes' weights are kept (lexemes read together weigh all of theirs). A
+   text none of whose lexemes any claim holds (a name spelt otherwise, a stop word) takes its
+   candidates from the trigram index instead (similarity of at least ``TRIGRAM_FLOOR``), at
+   most ``CANDIDATES`` of them.
 2. **Evidence.** For each candidate: its BM25 score against the text (k1 = 1.2, b = 0.75,
    lengths in lexeme occurrences), the same for its article's headline (without length
    normalisation), their sum relative to the best candidate's, the share of the claim's own
