@@ -5,6 +5,9 @@ the settings first. This hook is ``tryfirst`` and so runs early enough. Under py
 controller runs it first, so its embedded server (and ``DATABASE_URL``) is the workers' too;
 pytest-django gives each worker a test database of its own (``test_<name>_gw0``, …).
 
+Under pytest-xdist, the tests of ``tests/server/`` run on one worker, so that one PostgreSQL of
+their own is started and migrated per run rather than one per worker (``TOGETHER``).
+
 Tests marked ``redis`` need a Redis server: they are deselected unless
 ``CLAIMTRACK_REDIS_TESTS=1`` (``make test-redis``), so ``make test`` needs no Redis.
 """
@@ -56,3 +59,23 @@ def pytest_collection_modifyitems(config, items):
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = [item for item in items if not item.get_closest_marker("redis")]
+
+
+# Tests that run on one pytest-xdist worker together, by the start of their node ids.
+TOGETHER = ("tests/server/",)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """pytest-xdist's default ("load") distribution, with each group of ``TOGETHER`` handed to one
+    worker as a whole, and first (the largest units go first): a worker takes the server tests
+    while the other works through the rest. (xdist's own ``loadgroup`` cannot be used: with
+    pytest 9.2 its group names never reach the node ids it schedules by.)"""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class LoadWithGroups(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return next((group for group in TOGETHER if nodeid.startswith(group)), nodeid)
+
+    return LoadWithGroups(config, log)

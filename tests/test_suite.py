@@ -122,3 +122,25 @@ def test_tests_documents_and_caches_keep_the_template_key(tmp_path):
         },
     )
     assert _key(tmp_path) == before
+
+
+def _scheduler(dist: str):
+    options = {"dist": dist, "tx": ["2*popen"]}
+    return pytest_plugin.pytest_xdist_make_scheduler(config=SimpleNamespace(getvalue=options.get), log=None)
+
+
+def test_the_server_tests_are_one_unit_of_work_for_pytest_xdist():
+    """One worker takes them all (one PostgreSQL of their own per run); every other test is a
+    unit of its own, spread as pytest-xdist's default distribution spreads them."""
+    scheduler = _scheduler("load")
+    server = [
+        "tests/server/test_database_outages.py::test_a_lock_held_elsewhere_is_a_503_after_the_lock_timeout",
+        "tests/server/test_slow_clients.py::test_a_probe_answers_while_a_body_is_still_arriving",
+    ]
+    others = ["tests/api/test_health.py::test_probes_refuse_other_methods", "tests/test_suite.py::test_x[a]"]
+    assert {scheduler._split_scope(nodeid) for nodeid in server} == {"tests/server/"}
+    assert [scheduler._split_scope(nodeid) for nodeid in others] == others
+
+
+def test_another_distribution_asked_for_is_left_alone():
+    assert _scheduler("loadfile") is None

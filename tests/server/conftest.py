@@ -36,15 +36,17 @@ def own_postgres(tmp_path_factory, django_db_setup, django_db_blocker):
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def app_server(own_postgres, tmp_path_factory):
-    """The production server on the tests' own PostgreSQL, with its default timeouts."""
+    """The production server on the tests' own PostgreSQL, with its default timeouts; one for
+    every module (each outage test ends when the server serves again, and nothing else here
+    changes its state)."""
     log = tmp_path_factory.mktemp("server") / "server.log"
     with AppServer(own_postgres.url(DATABASE), log) as server:
         yield server
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def token(app_server):
     answer = request(
         app_server.port, "POST", "/api/v1/auth/token/", body={"username": USERNAME, "password": PASSWORD}

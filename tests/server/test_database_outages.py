@@ -17,6 +17,8 @@ from tests.server.harness import request
 
 pytestmark = pytest.mark.django_db
 
+# The longest the database stays paused: it is let go as soon as every answer is in (holding it
+# longer would check nothing more, and cost the suite the difference).
 STALL_SECONDS = 11
 # "503 within 5 s" asserted as well under the stall, for a loaded machine.
 WELL_UNDER_THE_STALL = 8
@@ -74,9 +76,8 @@ def test_a_paused_database_is_a_503_within_seconds_and_then_recovers(app_server,
         alive = request(port, "GET", "/healthz", timeout=5)
         for asker in askers:
             asker.join(timeout=STALL_SECONDS + 20)
-        waited = time.monotonic() - paused_at
-        assert waited < STALL_SECONDS  # every answer came while the database was still paused
-        time.sleep(max(0.0, STALL_SECONDS - waited))
+        # Every answer came while the database was still paused (it stays paused until here).
+        assert time.monotonic() - paused_at < STALL_SECONDS
 
     assert alive.status == 200  # the process is alive: no database needed
     _assert_unavailable(answers["me"], "database_unavailable")
