@@ -303,7 +303,8 @@ def match_text(rng: random.Random, *, index: int) -> str:
 
 def tweet_text(rng: random.Random, *, index: int) -> str:
     """A claim statement as a tweet carries it: a lead-in, a hashtag, a link, a picture and the
-    "— Name (@handle) date" trailer of an embedded tweet (claims/matching_text.py removes them)."""
+    "— Name (@handle) date" trailer of an embedded tweet (claims/matching_text.py removes the
+    links and handles, and keeps of the trailer the name, month and year)."""
     place = rng.choice(PLACES)
     statement = match_text(rng, index=index)
     lead = rng.choice(["BREAKING:", "Wow.", "So this happened:", "Unbelievable!", ""])
