@@ -134,7 +134,7 @@ def fit(evidence: list[tuple[dict[int, dict[str, float]], frozenset[int]]], name
 def cross_validated(evidence, names: list[str], folds: int = 5) -> dict[str, float]:
     """The measures on train when each fifth of its tweets is ranked by weights fitted on the
     other four (every ``folds``-th tweet in file order), to compare evidence without dev."""
-    from claims import evaluation, matching
+    from claims import evaluation
 
     totals = dict.fromkeys(evaluation.MEASURES, 0.0)
     for fold in range(folds):

@@ -39,7 +39,10 @@ from claims.matching_text import containment, fold, names, normalise, numbers, s
             "Le président a dit — Jean Dupont (@jdupont) 3 mars, 2020",
             "Le président a dit - Jean Dupont ( jdupont ) 3 mars, 2020",
         ),
-        ("Le président a dit — Jean Dupont (@jdupont) mars 3, 2020", "Le président a dit Jean Dupont mars 2020"),
+        (
+            "Le président a dit — Jean Dupont (@jdupont) mars 3, 2020",
+            "Le président a dit Jean Dupont mars 2020",
+        ),
         (
             "The drone attack on #Soleimani.#IranUsapic.twitter.com/TvRkHvlgby",
             "The drone attack on Soleimani . Iran Usa",
