@@ -482,6 +482,16 @@ def _trigram_plan(text: str, threshold: float) -> str:
     return _explain(sql, params)
 
 
+def test_the_search_index_keeps_no_pending_list():
+    """Every stage-1 scan would read GIN's pending list whole (claims/models.py): the index the
+    migrations build must have it turned off, and the model must say so too."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'claim_search_gin'")
+        assert cursor.fetchone()[0] == ["fastupdate=off"]
+    (index,) = [index for index in Claim._meta.indexes if index.name == "claim_search_gin"]
+    assert index.fastupdate is False
+
+
 def test_the_trigram_fallback_can_use_the_trigram_index():
     """Turning scans off only makes them expensive; it cannot make PostgreSQL use an index whose
     expression differs from the query's. So the trigram index showing up proves that the

@@ -92,9 +92,10 @@ def test_similar_query_count_with_confirmed_equivalents(
     for _ in range(links):
         services.same_claim_link(claim=target, other=claim(PARAPHRASE), actor=researcher)
         services.same_claim_link(claim=target, other=claim(EMBASSY), actor=researcher)
-    # The matching of test_matching.test_similar_query_count; then the equivalents, and for those
-    # matching left out, their scores (the ranking again) and their rows.
-    with django_assert_num_queries(10):
+    # The matching of test_matching.test_similar_query_count (7: the claim, the text's lexemes
+    # with their statistics, the candidates, their evidence, their words' statistics, the claims
+    # shown, the equivalents), all of them among its results here, so no ranking again.
+    with django_assert_num_queries(7):
         response = similar(researcher_client, target, limit=50)
     assert rows(response) == sorted(rows(response), key=lambda row: not row[1])
     assert len(rows(response)) == 2 * links
