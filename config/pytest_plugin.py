@@ -66,16 +66,26 @@ TOGETHER = ("tests/server/",)
 
 
 def pytest_xdist_make_scheduler(config, log):
-    """pytest-xdist's default ("load") distribution, with each group of ``TOGETHER`` handed to one
-    worker as a whole, and first (the largest units go first): a worker takes the server tests
-    while the other works through the rest. (xdist's own ``loadgroup`` cannot be used: with
-    pytest 9.2 its group names never reach the node ids it schedules by.)"""
+    """pytest-xdist's default ("load") distribution, except that the tests of ``TOGETHER`` all go
+    to the first worker served, before its first tests: one worker takes the server tests while
+    the other works through the rest. (xdist's ``loadgroup`` cannot be used: with pytest 9.2 its
+    group names never reach the node ids it schedules by; and schedulers by scope lose tests that
+    share a node id, as schemathesis's do.)"""
     if config.getvalue("dist") != "load":
         return None
-    from xdist.scheduler import LoadScopeScheduling
+    from xdist.scheduler import LoadScheduling
 
-    class LoadWithGroups(LoadScopeScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            return next((group for group in TOGETHER if nodeid.startswith(group)), nodeid)
+    class LoadWithGroups(LoadScheduling):
+        together_sent = False
+
+        def _send_tests(self, node, num: int) -> None:
+            if not self.together_sent:
+                self.together_sent = True
+                together = [i for i in self.pending if self.collection[i].startswith(TOGETHER)]
+                if together:
+                    self.pending[:] = [i for i in self.pending if i not in set(together)]
+                    self.node2pending[node].extend(together)
+                    node.send_runtest_some(together)
+            super()._send_tests(node, num)
 
     return LoadWithGroups(config, log)

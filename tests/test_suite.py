@@ -124,22 +124,51 @@ def test_tests_documents_and_caches_keep_the_template_key(tmp_path):
     assert _key(tmp_path) == before
 
 
+class FakeNode:
+    shutting_down = False
+
+    def __init__(self, name: str):
+        self.sent: list[int] = []
+        self.gateway = SimpleNamespace(id=name)
+
+    def send_runtest_some(self, indexes):
+        self.sent += indexes
+
+    def shutdown(self):
+        pass
+
+
 def _scheduler(dist: str):
-    options = {"dist": dist, "tx": ["2*popen"]}
-    return pytest_plugin.pytest_xdist_make_scheduler(config=SimpleNamespace(getvalue=options.get), log=None)
+    options = {"dist": dist, "tx": ["2*popen"], "maxschedchunk": None}
+    config = SimpleNamespace(getvalue=options.get, getoption=options.get)
+    return pytest_plugin.pytest_xdist_make_scheduler(config=config, log=None)
 
 
-def test_the_server_tests_are_one_unit_of_work_for_pytest_xdist():
-    """One worker takes them all (one PostgreSQL of their own per run); every other test is a
-    unit of its own, spread as pytest-xdist's default distribution spreads them."""
-    scheduler = _scheduler("load")
-    server = [
-        "tests/server/test_database_outages.py::test_a_lock_held_elsewhere_is_a_503_after_the_lock_timeout",
-        "tests/server/test_slow_clients.py::test_a_probe_answers_while_a_body_is_still_arriving",
+def test_the_server_tests_go_to_one_worker_first_and_no_test_is_lost():
+    """One worker takes them all (one PostgreSQL of their own per run), before anything else;
+    the rest is spread as pytest-xdist spreads it, tests that share a node id (schemathesis's)
+    included."""
+    collection = [
+        *[f"tests/api/test_a.py::test_{i}" for i in range(40)],
+        *["tests/fuzz/test_schema_fuzz.py::test_every_operation_conforms_as_reviewer"] * 30,
+        *[f"tests/server/test_b.py::test_{i}" for i in range(6)],
+        *[f"tests/sources/test_c.py::test_{i}" for i in range(40)],
     ]
-    others = ["tests/api/test_health.py::test_probes_refuse_other_methods", "tests/test_suite.py::test_x[a]"]
-    assert {scheduler._split_scope(nodeid) for nodeid in server} == {"tests/server/"}
-    assert [scheduler._split_scope(nodeid) for nodeid in others] == others
+    scheduler, nodes = _scheduler("load"), [FakeNode("gw0"), FakeNode("gw1")]
+    for node in nodes:
+        scheduler.add_node(node)
+        scheduler.add_node_collection(node, collection)
+    scheduler.schedule()
+    while scheduler.pending:
+        for node in nodes:
+            for index in list(scheduler.node2pending[node]):
+                scheduler.mark_test_complete(node, index)
+    first, second = (node.sent for node in nodes)
+    server = [i for i, nodeid in enumerate(collection) if nodeid.startswith("tests/server/")]
+    assert first[: len(server)] == server
+    assert not set(server) & set(second)
+    assert sorted(first + second) == list(range(len(collection)))
+    assert len(second) > 20  # the rest is shared
 
 
 def test_another_distribution_asked_for_is_left_alone():
